@@ -1,0 +1,46 @@
+# Two commands do everything on a fresh machine:
+#   make site   set up, validate the sources and build the site into site/
+#   make test   set up (with test tools and Chromium) and run every test
+# Also: make serve (live preview on http://127.0.0.1:8000), make validate, make clean.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-site
+TSTAMP := $(VENV)/.installed-test
+
+.PHONY: site test serve validate clean chromium
+
+$(STAMP): requirements/site.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements/site.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(TSTAMP): $(STAMP) requirements/test.txt
+	$(BIN)/python -m pip install --quiet -r requirements/test.txt
+	touch $@
+
+site: $(STAMP)
+	$(BIN)/essw validate
+	$(BIN)/essw build
+
+serve: $(STAMP)
+	$(BIN)/essw serve
+
+validate: $(STAMP)
+	$(BIN)/essw validate
+
+# Browser tests need Debian's Chromium (Playwright cannot download a browser here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium package for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: $(TSTAMP) chromium
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site .site-building-* .site-old docs/library

@@ -1,0 +1,95 @@
+"""Validate, generate, then let the site engine build into a fresh folder and swap it in.
+
+A failed build never touches the existing ``site/``: the engine writes to a temporary sibling
+folder, and only a complete, successful build replaces ``site/`` (two renames).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .generate import generate
+from .problems import Report, SourceError
+from .project import Project
+from .sources import load_library
+
+ENGINES = ("mkdocs", "zensical")
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    counts: dict[str, int]
+    site_dir: Path
+
+
+class EngineError(Exception):
+    """The site engine failed; carries its own output for the user."""
+
+
+def validate_and_generate(project: Project, *, strict: bool = False, internal: bool = False) -> tuple[Report, dict[str, int]]:
+    """Load and check every source; write the Markdown only if there are no errors."""
+    library, report = load_library(project.root)
+    failing = report.errors + (report.warnings if strict else [])
+    if failing:
+        raise SourceError(sorted(set(report.problems)))
+    counts = generate(library, project.docs_dir, internal=internal)
+    return report, counts
+
+
+def _engine_command(engine: str, project: Project, out_dir: Path, config: Path) -> list[str]:
+    if engine == "mkdocs":
+        return [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
+                "--site-dir", str(out_dir)]
+    return [sys.executable, "-m", "zensical", "build", "--config-file", str(config), "--clean"]
+
+
+def build_site(project: Project, *, engine: str = "mkdocs", strict: bool = False, internal: bool = False,
+               site_dir: Path | None = None) -> BuildResult:
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    report, counts = validate_and_generate(project, strict=strict, internal=internal)
+    target = (site_dir or project.site_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # The engine writes into a work folder inside the project (Zensical insists on that); only a
+    # complete build is moved into place.
+    work = Path(tempfile.mkdtemp(prefix=".essw-building-", dir=project.root))
+    out_dir = work / "site"
+    config = project.config_file
+    env = dict(os.environ, ESSW_ALREADY_GENERATED="1", ESSW_INTERNAL="1" if internal else "")
+    try:
+        if engine == "zensical":
+            # Zensical has no --site-dir: a small config that inherits ours points it at the work folder.
+            # It must sit in the project root, which Zensical takes to be the config file's folder.
+            config = project.root / f".essw-zensical-{work.name}.yml"
+            config.write_text(f"INHERIT: mkdocs.yml\nsite_dir: {json.dumps(str(out_dir))}\n", encoding="utf-8")
+        result = subprocess.run(_engine_command(engine, project, out_dir, config), cwd=project.root, env=env,
+                                capture_output=True, text=True)
+        if result.returncode != 0 or not (out_dir / "index.html").is_file():
+            raise EngineError((result.stdout + result.stderr).strip() or f"{engine} build failed")
+        _swap_in(out_dir, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if engine == "zensical":
+            config.unlink(missing_ok=True)
+    return BuildResult(report, counts, target)
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Replace ``target`` with ``new``: a rename on the same disk, so readers never see half a site."""
+    staged = target.with_name(f".{target.name}-new")
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(staged, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.move(str(new), str(staged))  # a rename when on the same disk, a copy otherwise
+    if target.exists():
+        target.rename(old)
+    staged.rename(target)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,18 @@
+"""Checks across the whole library. Each returns problems; none raises."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..problems import Problem
+from . import casegraph, references, reviews, workshops
+
+if TYPE_CHECKING:
+    from ..sources import Library
+
+
+def run_all(library: "Library") -> list[Problem]:
+    problems: list[Problem] = []
+    for check in (references.check, casegraph.check, workshops.check, reviews.check):
+        problems.extend(check(library))
+    return problems

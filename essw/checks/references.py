@@ -1,0 +1,66 @@
+"""Items refer to each other by id: every reference must name an item of the right kind."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
+
+from ..model import KINDS
+from ..problems import Problem, did_you_mean, join_hint
+
+if TYPE_CHECKING:
+    from ..sources import Library
+
+# field name -> the kind it must point at (None: any kind of item)
+_REFERENCE_FIELDS = {
+    "policies": "policy", "related_policies": "policy", "protocols": "policy",
+    "roles": "role", "related_roles": "role",
+    "cases": "case",
+    "terms": "glossary", "related_terms": "glossary", "see_also": "glossary",
+    "item": None,
+}
+
+
+def _walk(value: object, loc: tuple) -> Iterator[tuple[tuple, str, str]]:
+    """Yield (loc, field, id) for every reference found in a source's data."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            is_ref_list = isinstance(child, list) and all(not isinstance(c, (dict, list)) for c in child)
+            if key in _REFERENCE_FIELDS and (isinstance(child, str) or is_ref_list):
+                refs = child if isinstance(child, list) else [child]
+                for i, ref in enumerate(refs):
+                    if isinstance(ref, str):
+                        yield (loc + (key, i) if isinstance(child, list) else loc + (key,)), key, ref
+            else:
+                yield from _walk(child, loc + (key,))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _walk(child, loc + (i,))
+
+
+def check(library: "Library") -> list[Problem]:
+    problems: list[Problem] = []
+    docs = {id(e.doc): e.doc for e in library.entries.values()}
+    if library.glossary_doc is not None:
+        docs[id(library.glossary_doc)] = library.glossary_doc
+    for doc in docs.values():
+        for loc, field, ref in _walk(doc.data, ()):
+            wanted = _REFERENCE_FIELDS[field]
+            if wanted == "glossary":
+                if ref in library.terms:
+                    continue
+                hint = did_you_mean(ref, library.terms)
+                problems.append(doc.problem(loc, f"there is no glossary term with the id '{ref}'",
+                                            expected=join_hint(hint, "add it to glossary.yml or fix the id")))
+                continue
+            entry = library.entries.get(ref)
+            if entry is None:
+                pool = [k for k, e in library.entries.items() if wanted is None or e.kind.name == wanted]
+                if wanted is None:
+                    pool += list(library.terms)
+                noun = KINDS[wanted].noun if wanted else "an item"
+                problems.append(doc.problem(loc, f"'{ref}' does not match the id of {noun}",
+                                            expected=join_hint(did_you_mean(ref, pool), "check the spelling of the id")))
+            elif wanted is not None and entry.kind.name != wanted:
+                problems.append(doc.problem(loc, f"'{ref}' is {entry.kind.noun}, not {KINDS[wanted].noun}",
+                                            expected=f"list it under the field for {entry.kind.title.lower()}"))
+    return problems

@@ -1,0 +1,150 @@
+"""The `essw` command: validate, generate, build, serve, review and scaffold content."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .problems import Report, SourceError
+from .project import Project
+
+
+def _print_report(report: Report, *, strict: bool = False, stream=sys.stderr) -> None:
+    problems = report.sorted()
+    for problem in problems:
+        print(problem.format(), file=stream)
+    errors = len(report.errors) + (len(report.warnings) if strict else 0)
+    warnings = 0 if strict else len(report.warnings)
+    files = len({p.path for p in problems})
+    if problems:
+        print(f"\n{errors} error(s) and {warnings} warning(s) in {files} file(s).", file=stream)
+
+
+def cmd_validate(project: Project, args: argparse.Namespace) -> int:
+    from .sources import load_library
+
+    library, report = load_library(project.root)
+    _print_report(report, strict=args.strict)
+    failing = report.errors + (report.warnings if args.strict else [])
+    if failing:
+        return 1
+    count = len(library.entries) + len(library.terms)
+    print(f"All sources are valid: {count} items checked.", file=sys.stderr)
+    return 0
+
+
+def cmd_generate(project: Project, args: argparse.Namespace) -> int:
+    from .build import validate_and_generate
+
+    report, counts = validate_and_generate(project, strict=args.strict, internal=args.internal)
+    _print_report(report)
+    print(f"Generated docs/library: {counts['written']} written, {counts['unchanged']} unchanged, "
+          f"{counts['removed']} removed.", file=sys.stderr)
+    return 0
+
+
+def cmd_build(project: Project, args: argparse.Namespace) -> int:
+    from .build import build_site
+
+    site_dir = Path(args.site_dir).resolve() if args.site_dir else None
+    result = build_site(project, engine=args.engine, strict=args.strict, internal=args.internal, site_dir=site_dir)
+    _print_report(result.report)
+    print(f"Built the site with {args.engine} into {result.site_dir}.", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(project: Project, args: argparse.Namespace) -> int:
+    from .build import validate_and_generate
+
+    validate_and_generate(project, internal=args.internal)
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.dev_addr]
+    return subprocess.call(command, cwd=project.root)
+
+
+def cmd_new(project: Project, args: argparse.Namespace) -> int:
+    from .scaffold import new_source
+
+    path = new_source(project, args.kind, args.id, args.title)
+    print(f"Wrote {path.relative_to(project.root)}. Edit it, then run 'essw validate'.", file=sys.stderr)
+    return 0
+
+
+def cmd_schemas(project: Project, args: argparse.Namespace) -> int:
+    from .schemas import write_schemas
+
+    for path in write_schemas(project.schema_dir):
+        print(f"Wrote {path.relative_to(project.root)}", file=sys.stderr)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="essw", description="Build the ESSW knowledge base from its YAML sources.")
+    p.add_argument("--root", help="project folder (default: the nearest folder with mkdocs.yml)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("validate", help="check every source and report all problems")
+    s.add_argument("--strict", action="store_true", help="treat warnings (such as overdue reviews) as errors")
+    s.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("generate", help="write the Markdown pages from the sources (no site build)")
+    s.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    s.add_argument("--internal", action="store_true", help="include items marked 'visibility: internal'")
+    s.set_defaults(func=cmd_generate)
+
+    s = sub.add_parser("build", help="validate, generate and build the site into site/")
+    s.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs", help="site engine (default mkdocs)")
+    s.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    s.add_argument("--internal", action="store_true", help="include items marked 'visibility: internal'")
+    s.add_argument("--site-dir", help="where to write the site (default: site/)")
+    s.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("serve", help="live preview that rebuilds when a source changes")
+    s.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+    s.add_argument("--internal", action="store_true", help="include items marked 'visibility: internal'")
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("new", help="write a new, commented source file to fill in")
+    s.add_argument("kind", help="case, policy, role, workshop, path or term")
+    s.add_argument("id", help="the new item's id, e.g. consent-protocol")
+    s.add_argument("--title", help="the page title (default: made from the id)")
+    s.set_defaults(func=cmd_new)
+
+    s = sub.add_parser("schemas", help="write the JSON Schemas for editors into schemas/")
+    s.set_defaults(func=cmd_schemas)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .build import EngineError
+    from .scaffold import ScaffoldError
+
+    args = parser().parse_args(argv)
+    try:
+        project = Project(Path(args.root).resolve()) if args.root else Project.find()
+        return args.func(project, args)
+    except SourceError as exc:
+        report = Report(exc.problems)
+        _print_report(report, strict=getattr(args, "strict", False))
+        print("Nothing was built: fix the problems above and run the command again.", file=sys.stderr)
+        return 1
+    except EngineError as exc:
+        print(f"The site engine reported a problem; the previous site/ is unchanged.\n{exc}", file=sys.stderr)
+        return 1
+    except (ScaffoldError, FileNotFoundError, RuntimeError) as exc:
+        print(f"essw: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug in essw, not in the content: say so plainly, no traceback
+        if os.environ.get("ESSW_DEBUG"):
+            raise
+        print(f"essw: unexpected internal error ({type(exc).__name__}: {exc}). Nothing was changed. "
+              "Please report this; run again with ESSW_DEBUG=1 for details.", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

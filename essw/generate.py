@@ -1,0 +1,253 @@
+"""Turn the validated library into Markdown pages, the navigation and the glossary snippet.
+
+The output is plain Markdown in ``docs/library/`` (git-ignored), so any engine that reads
+``mkdocs.yml`` can build it: MkDocs today, Zensical tomorrow. Files are only rewritten when
+their content changes (so ``mkdocs serve`` does not loop) and files from deleted sources are
+removed on every run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from .model import KINDS, Kind
+from .model.case import LEVEL_NAMES, RATING_NAMES
+from .model.common import AUDIENCE_NAMES
+from .sources import Library
+
+OUTPUT = "library"
+"""Folder under docs/ that belongs to the generator; hand-written pages never go here."""
+
+MARKER = ".generated-by-essw"
+NAV_FILE = ".nav.yml"
+ABBREVIATIONS_FILE = ".abbreviations.md"
+
+TEMPLATES = Path(__file__).parent / "templates" / "pages"
+
+# Hand-written sections, in the order readers meet them, before the generated sections.
+AUDIENCE_SECTIONS = [
+    ("New to the role", "new-to-the-role"),
+    ("School staff", "school-staff"),
+    ("Parents and carers", "parents-and-carers"),
+]
+GENERATED_ORDER = ["case", "policy", "role", "workshop", "path", "glossary"]
+
+
+@dataclass
+class Page:
+    """A generated page: its path under docs/ and its Markdown."""
+
+    path: str
+    text: str
+
+
+def page_path(kind: Kind, item_id: str | None = None) -> str:
+    """Where an item's page lives, relative to docs/."""
+    if item_id is None or kind.name == "glossary":
+        return f"{OUTPUT}/{kind.section}/index.md"
+    return f"{OUTPUT}/{kind.section}/{item_id}.md"
+
+
+def relative_link(from_page: str, to_page: str, anchor: str = "") -> str:
+    link = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return link + (f"#{anchor}" if anchor else "")
+
+
+def safe_markdown(text: Any) -> str:
+    """Author text is Markdown, never raw HTML: escape '<' and '&' so nothing can inject markup."""
+    if text is None:
+        return ""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;")
+
+
+def inline(text: Any) -> str:
+    """Author text for one line (a list entry, a label): Markdown-safe and on one line."""
+    return re.sub(r"\s*\n\s*", " ", safe_markdown(text)).strip()
+
+
+def attr(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def front_matter(**fields: Any) -> str:
+    """YAML front matter written as JSON values, which YAML reads exactly and safely."""
+    lines = ["---"]
+    for key, value in fields.items():
+        if value is None or value == [] or value == "":
+            continue
+        if isinstance(value, (dt.date,)):
+            value = value.isoformat()
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+class Generator:
+    def __init__(self, library: Library, *, today: dt.date | None = None, internal: bool = False):
+        self.library = library
+        self.today = today or dt.date.today()
+        self.internal = internal
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,  # we write Markdown; author text goes through |md or |inline
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(md=safe_markdown, inline=inline, attr=attr, tojson=json.dumps)
+        self.env.globals.update(
+            AUDIENCE_NAMES=AUDIENCE_NAMES, LEVEL_NAMES=LEVEL_NAMES, RATING_NAMES=RATING_NAMES, KINDS=KINDS,
+        )
+
+    # -- links -------------------------------------------------------------------------------------
+    def link_to(self, from_page: str, item_id: str) -> str:
+        """A relative Markdown link target for an item or glossary term id."""
+        if item_id in self.library.entries:
+            entry = self.library.entries[item_id]
+            return relative_link(from_page, page_path(entry.kind, item_id))
+        if item_id in self.library.terms:
+            return relative_link(from_page, page_path(KINDS["glossary"]), item_id)
+        raise KeyError(item_id)  # references were checked; reaching here is a bug
+
+    def title_of(self, item_id: str) -> str:
+        if item_id in self.library.entries:
+            return self.library.entries[item_id].item.title
+        return self.library.terms[item_id].term
+
+    def tags_for(self, item: Any, kind: Kind) -> list[str]:
+        tags = [AUDIENCE_NAMES[a] for a in getattr(item, "audiences", [])]
+        if kind.name == "case":
+            tags.append(LEVEL_NAMES[item.level_of_need])
+        tags.extend(getattr(item, "tags", []))
+        seen: list[str] = []
+        for tag in tags:
+            if tag not in seen:
+                seen.append(tag)
+        return seen
+
+    def review_state(self, item: Any) -> dict[str, Any]:
+        return {"overdue": item.review_by < self.today, "reviewed": item.reviewed, "review_by": item.review_by}
+
+    def render(self, template: str, path: str, **context: Any) -> Page:
+        def link(item_id: str) -> str:
+            return self.link_to(path, item_id)
+
+        text = self.env.get_template(template).render(
+            link=link, title_of=self.title_of, internal=self.internal, **context)
+        return Page(path, text)
+
+    # -- pages -------------------------------------------------------------------------------------
+    def pages(self) -> list[Page]:
+        out: list[Page] = []
+        for name in GENERATED_ORDER:
+            kind = KINDS[name]
+            if name == "glossary":
+                out.append(self.glossary_page())
+                continue
+            entries = self.library.of_kind(name)
+            index_path = page_path(kind)
+            out.append(self.render("index.md.j2", index_path, kind=kind, entries=entries,
+                                   front=front_matter(title=kind.title),
+                                   items=[(e.item, relative_link(index_path, page_path(kind, e.item.id)))
+                                          for e in entries]))
+            for entry in entries:
+                item = entry.item
+                path = page_path(kind, item.id)
+                out.append(self.render(f"{name}.md.j2", path, item=item, kind=kind,
+                                       review=self.review_state(item),
+                                       front=front_matter(title=item.title, description=inline(item.summary),
+                                                          tags=self.tags_for(item, kind))))
+        return out
+
+    def glossary_page(self) -> Page:
+        kind = KINDS["glossary"]
+        glossary = self.library.glossary
+        terms = sorted(self.library.terms.values(), key=lambda t: t.term.lower())
+        return self.render("glossary.md.j2", page_path(kind), kind=kind, glossary=glossary, terms=terms,
+                           review=self.review_state(glossary) if glossary else None,
+                           front=front_matter(title=kind.title))
+
+    def abbreviations(self) -> str:
+        """The snippet appended to every page, so each abbreviation gets a tooltip."""
+        lines = []
+        for term in sorted(self.library.terms.values(), key=lambda t: t.abbreviation or ""):
+            if term.abbreviation:
+                lines.append(f"*[{term.abbreviation}]: {inline(term.term)}")
+        return "\n".join(lines) + "\n"
+
+    def nav(self, docs_dir: Path) -> str:
+        """The site navigation: hand-written audience sections, then the generated sections."""
+        nav: list[Any] = [{"Home": "index.md"}]
+        for title, folder in AUDIENCE_SECTIONS:
+            pages = _hand_written(docs_dir, folder)
+            if pages:
+                nav.append({title: pages})
+        for name in GENERATED_ORDER:
+            kind = KINDS[name]
+            if name == "glossary":
+                nav.append({kind.title: page_path(kind)})
+                continue
+            section: list[Any] = [page_path(kind)]
+            section += [{e.item.title: page_path(kind, e.item.id)} for e in self.library.of_kind(name)]
+            nav.append({kind.title: section})
+        for extra in ("about.md", "tags.md"):
+            if (docs_dir / extra).exists():
+                nav.append(extra)
+        header = "# Written by 'essw generate' from the YAML sources. Do not edit: changes are lost.\n"
+        return header + yaml.safe_dump({"nav": nav}, sort_keys=False, allow_unicode=True, width=120)
+
+
+def _hand_written(docs_dir: Path, folder: str) -> list[str]:
+    """Hand-written pages in an audience folder: index first, then by file name."""
+    base = docs_dir / folder
+    if not base.is_dir():
+        return []
+    files = sorted(p.relative_to(docs_dir).as_posix() for p in base.glob("*.md"))
+    files.sort(key=lambda p: (not p.endswith("/index.md"), p))
+    return files
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+def generate(library: Library, docs_dir: Path, *, internal: bool = False,
+             today: dt.date | None = None) -> dict[str, int]:
+    """Write the generated part of the docs tree; return counts of written, unchanged, removed."""
+    gen = Generator(library.public(internal), today=today, internal=internal)
+    out_dir = docs_dir / OUTPUT
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        raise RuntimeError(f"{out_dir} exists but was not made by essw; refusing to overwrite it")
+    wanted: dict[Path, str] = {out_dir / MARKER: "This folder is generated by 'essw generate'. Do not edit.\n"}
+    for page in gen.pages():
+        wanted[docs_dir / page.path] = page.text
+    wanted[out_dir / NAV_FILE] = gen.nav(docs_dir)
+    wanted[out_dir / ABBREVIATIONS_FILE] = gen.abbreviations()
+
+    counts = {"written": 0, "unchanged": 0, "removed": 0}
+    for path, text in wanted.items():
+        counts["written" if write_if_changed(path, text) else "unchanged"] += 1
+    for path in sorted(out_dir.rglob("*"), reverse=True):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+            counts["removed"] += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return counts

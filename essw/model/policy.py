@@ -1,0 +1,47 @@
+"""Policies and protocols: what to do, what the law requires and where it comes from."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .common import Id, Item, Line, Strict, Text
+
+
+class LegalPoint(Strict):
+    """One requirement, marked 'must' (law or statutory guidance) or 'should' (good practice)."""
+
+    strength: Literal["must", "should"] = Field(description="'must' when the law requires it, 'should' for guidance.")
+    text: Text = Field(description="The requirement in your own words.")
+    basis: Line = Field(description="Where it comes from, e.g. 'Children Act 1989, section 47'.")
+
+
+class Step(Strict):
+    title: Line = Field(description="A short name for the step.")
+    text: Text = Field(description="What to do, in Markdown.")
+
+
+class Decision(Strict):
+    """A decision point: a question and what follows from each answer."""
+
+    question: Line = Field(description="The question to ask yourself.")
+    yes: Text = Field(description="What to do if the answer is yes.")
+    no: Text = Field(description="What to do if the answer is no.")
+
+
+class Related(Strict):
+    policies: list[Id] = Field(default_factory=list, description="Ids of related protocols.")
+    roles: list[Id] = Field(default_factory=list, description="Ids of role guides.")
+    cases: list[Id] = Field(default_factory=list, description="Ids of case studies.")
+    terms: list[Id] = Field(default_factory=list, description="Ids of glossary terms.")
+
+
+class Policy(Item):
+    """A policy or protocol page, e.g. consent, recording, information sharing, thresholds."""
+
+    plain_summary: Text = Field(description="The whole protocol in a few plain sentences anyone can follow.")
+    legal_basis: list[LegalPoint] = Field(default_factory=list, description="What the law and guidance require.")
+    steps: list[Step] = Field(min_length=1, description="The steps to follow, in order.")
+    decisions: list[Decision] = Field(default_factory=list, description="Decision points along the way.")
+    related: Related = Field(default_factory=Related, description="Links to other items by id.")

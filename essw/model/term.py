@@ -1,0 +1,23 @@
+"""The glossary: one file of terms, each becoming an entry and, if abbreviated, a tooltip."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .common import Governed, Id, Line, Source, Strict, Text
+
+
+class Term(Strict):
+    id: Id = Field(description="Stable identifier, e.g. 'early-help'.")
+    term: Line = Field(description="The word or phrase, written out in full.")
+    abbreviation: Line | None = Field(None, description="Short form, e.g. 'DSL'; every page gets a tooltip for it.")
+    definition: Text = Field(description="A plain-words definition.")
+    now: Text | None = Field(None, description="If the meaning or practice has changed since older documents, what it is now.")
+    see_also: list[Id] = Field(default_factory=list, description="Ids of related terms.")
+    sources: list[Source] = Field(default_factory=list, description="Where the definition comes from.")
+
+
+class Glossary(Governed):
+    """The whole glossary file."""
+
+    terms: list[Term] = Field(min_length=1, description="The glossary entries.")
