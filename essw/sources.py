@@ -39,6 +39,8 @@ class Library:
     glossary: Glossary | None = None
     glossary_doc: Document | None = None
     terms: dict[str, Term] = field(default_factory=dict)
+    documents: list[Document] = field(default_factory=list)  # every file that loaded, valid or not
+    unchecked_ids: dict[str, str] = field(default_factory=dict)  # ids in files that failed validation -> kind
 
     def of_kind(self, name: str) -> list[Entry]:
         return sorted((e for e in self.entries.values() if e.kind.name == name), key=lambda e: e.item.title.lower())
@@ -107,11 +109,13 @@ def load_library(root: Path) -> tuple[Library, Report]:
         except OSError as exc:
             report.add([Problem(display, 1, 1, f"the file cannot be read ({exc.strerror})")])
             continue
+        library.documents.append(doc)
         model, problems = validate_document(doc, kind.model)
         if problems and isinstance(doc.data, dict):
             problems = _explain_wrong_kind(doc, kind, problems)
         report.add(problems)
         if model is None:
+            _remember_ids(library, kind, doc)
             continue
         if isinstance(model, Glossary):
             library.glossary, library.glossary_doc = model, doc
@@ -122,6 +126,17 @@ def load_library(root: Path) -> tuple[Library, Report]:
 
     report.add(run_all(library))
     return library, report
+
+
+def _remember_ids(library: Library, kind: Kind, doc: Document) -> None:
+    """Ids in a file that failed validation: references to them are not reported as missing too."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if kind.name == "glossary":
+        for term in data.get("terms") or []:
+            if isinstance(term, dict) and isinstance(term.get("id"), str):
+                library.unchecked_ids.setdefault(term["id"], kind.name)
+    elif isinstance(data.get("id"), str):
+        library.unchecked_ids.setdefault(data["id"], kind.name)
 
 
 def _explain_wrong_kind(doc: Document, kind: Kind, problems: list[Problem]) -> list[Problem]:

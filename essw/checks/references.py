@@ -39,12 +39,11 @@ def _walk(value: object, loc: tuple) -> Iterator[tuple[tuple, str, str]]:
 
 def check(library: "Library") -> list[Problem]:
     problems: list[Problem] = []
-    docs = {id(e.doc): e.doc for e in library.entries.values()}
-    if library.glossary_doc is not None:
-        docs[id(library.glossary_doc)] = library.glossary_doc
-    for doc in docs.values():
+    for doc in library.documents:  # invalid files too, so one run reports everything
         for loc, field, ref in _walk(doc.data, ()):
             wanted = _REFERENCE_FIELDS[field]
+            if ref in library.unchecked_ids:
+                continue  # that file has its own errors; do not report every link to it as well
             if wanted == "glossary":
                 if ref in library.terms:
                     continue
@@ -55,6 +54,7 @@ def check(library: "Library") -> list[Problem]:
             entry = library.entries.get(ref)
             if entry is None:
                 pool = [k for k, e in library.entries.items() if wanted is None or e.kind.name == wanted]
+                pool += [k for k, kind in library.unchecked_ids.items() if wanted is None or kind == wanted]
                 if wanted is None:
                     pool += list(library.terms)
                 noun = KINDS[wanted].noun if wanted else "an item"

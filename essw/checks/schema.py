@@ -95,14 +95,14 @@ def error_to_problem(doc: Document, model: type[BaseModel], err: dict[str, Any])
         description = owner.model_fields[field].description if owner and field in owner.model_fields else ""
         return doc.problem(loc[:-1], f"the required field '{field}' is missing",
                            field_path=format_field_path(loc),
-                           expected=join_hint(f"add a line '{field}: ...'", description))
+                           expected=f"add a line '{field}: ...'" + (f" ({description.rstrip('.')})" if description else ""))
     if kind == "extra_forbidden":
         owner = model_at(model, loc[:-1])
         allowed = list(owner.model_fields) if owner else []
         hint = did_you_mean(field, allowed)
-        listing = "expected one of: " + ", ".join(allowed) if allowed else ""
+        listing = "the fields allowed here are: " + ", ".join(allowed) if allowed else ""
         return doc.problem(loc, f"'{field}' is not a field this kind of source knows", key=True,
-                           expected=join_hint(hint, listing))
+                           expected=hint or listing)
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         options = [o.strip().strip("'") for o in str(expected).replace(" or ", ",").split(",") if o.strip()]
