@@ -12,7 +12,8 @@ from .problems import Report, SourceError
 from .project import Project
 
 
-def _print_report(report: Report, *, strict: bool = False, stream=sys.stderr) -> None:
+def _print_report(report: Report, *, strict: bool = False, stream=None) -> None:
+    stream = stream or sys.stderr  # looked up now, so redirected or captured output sees it
     problems = report.sorted()
     for problem in problems:
         print(problem.format(), file=stream)

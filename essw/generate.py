@@ -64,10 +64,20 @@ def relative_link(from_page: str, to_page: str, anchor: str = "") -> str:
 
 
 def safe_markdown(text: Any) -> str:
-    """Author text is Markdown, never raw HTML: escape '<' and '&' so nothing can inject markup."""
+    """Author text is Markdown, never raw HTML or attributes.
+
+    '<' and '&' are escaped so no tag can be injected, and '{' '}' become entities so the
+    attribute-list syntax (``{: onclick=...}``) and template syntax (``{{ }}``) stay plain text.
+    """
     if text is None:
         return ""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;")
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;")
+            .replace("{", "&#123;").replace("}", "&#125;"))
+
+
+def plain(text: Any) -> str:
+    """Text for HTML the theme writes without escaping (page titles, navigation, meta tags)."""
+    return html.escape(re.sub(r"\s+", " ", str(text)).strip(), quote=True)
 
 
 def inline(text: Any) -> str:
@@ -105,7 +115,8 @@ class Generator:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters.update(md=safe_markdown, inline=inline, attr=attr, tojson=json.dumps)
+        self.env.filters.update(md=safe_markdown, inline=inline, attr=attr, tojson=json.dumps,
+                                published=self.published)
         self.env.globals.update(
             AUDIENCE_NAMES=AUDIENCE_NAMES, LEVEL_NAMES=LEVEL_NAMES, RATING_NAMES=RATING_NAMES, KINDS=KINDS,
         )
@@ -119,6 +130,10 @@ class Generator:
         if item_id in self.library.terms:
             return relative_link(from_page, page_path(KINDS["glossary"]), item_id)
         raise KeyError(item_id)  # references were checked; reaching here is a bug
+
+    def published(self, ids: list[str]) -> list[str]:
+        """The ids this build publishes: links to internal items vanish from the public build."""
+        return [i for i in ids if i in self.library.entries or i in self.library.terms]
 
     def title_of(self, item_id: str) -> str:
         if item_id in self.library.entries:
@@ -144,7 +159,8 @@ class Generator:
             return self.link_to(path, item_id)
 
         text = self.env.get_template(template).render(
-            link=link, title_of=self.title_of, internal=self.internal, **context)
+            link=link, title_of=self.title_of, internal=self.internal, is_published=lambda i: bool(self.published([i])),
+            **context)
         return Page(path, text)
 
     # -- pages -------------------------------------------------------------------------------------
@@ -166,7 +182,7 @@ class Generator:
                 path = page_path(kind, item.id)
                 out.append(self.render(f"{name}.md.j2", path, item=item, kind=kind,
                                        review=self.review_state(item),
-                                       front=front_matter(title=item.title, description=inline(item.summary),
+                                       front=front_matter(title=plain(item.title), description=plain(item.summary),
                                                           tags=self.tags_for(item, kind))))
         return out
 
@@ -199,7 +215,7 @@ class Generator:
                 nav.append({kind.title: page_path(kind)})
                 continue
             section: list[Any] = [page_path(kind)]
-            section += [{e.item.title: page_path(kind, e.item.id)} for e in self.library.of_kind(name)]
+            section += [{plain(e.item.title): page_path(kind, e.item.id)} for e in self.library.of_kind(name)]
             nav.append({kind.title: section})
         for extra in ("about.md", "tags.md"):
             if (docs_dir / extra).exists():

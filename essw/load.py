@@ -82,10 +82,7 @@ def _mark(mark: Any) -> Position:
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
     """Turn a scalar into str/int/float/bool/None/date the way YAML 1.1 safe loading does."""
-    if event.tag in (None, "!"):
-        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
-    else:
-        tag = event.tag
+    tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # explicit tags were refused
     value = event.value
     if tag == "tag:yaml.org,2002:bool" and event.tag is None and value.lower() not in ("true", "false"):
         return value  # YAML 1.2 rule: 'yes', 'no', 'on' and 'off' stay words (the "Norway problem")
@@ -106,9 +103,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     except (ValueError, OverflowError):
         # An impossible date such as 2026-13-45: keep the text, the schema reports "not a date".
         return value
-    raise LoadError(Problem("", *_mark(event.start_mark),
-                            f"the tag '{event.tag}' is not allowed in a source file",
-                            expected="remove the '!' tag and write plain text, numbers, lists and mappings"))
+    return value
 
 
 def _describe_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[Position, str, str]:
@@ -193,6 +188,9 @@ def load_text(text: str, path: str) -> Document:
                 raise fail(start, "YAML anchors and aliases ('&name' and '*name') are not allowed",
                            "write the text out in full where it is needed; aliases can make a file "
                            "expand to billions of entries")
+            if getattr(event, "tag", None) not in (None, "!"):
+                raise fail(start, f"the YAML tag '{event.tag}' is not allowed in a source file",
+                           "remove the tag (the word starting with '!'); put text in quotes if needed")
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:

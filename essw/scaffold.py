@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
 import jinja2
+import yaml
 
 from .load import LoadError, load_file
 from .model import KINDS
@@ -21,12 +23,22 @@ class ScaffoldError(Exception):
     pass
 
 
+def yaml_text(value: str) -> str:
+    """Write text plainly when YAML reads it back unchanged, else quoted ('2026', 'true', '[draft]')."""
+    try:
+        if yaml.safe_load(f"x: {value}") == {"x": value} and "#" not in value:
+            return value
+    except yaml.YAMLError:
+        pass
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid quoted YAML string
+
+
 def _render(kind: str, item_id: str, title: str) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True)
     today = dt.date.today()
     review_by = today.replace(year=today.year + 1) if not (today.month == 2 and today.day == 29) else today + dt.timedelta(days=365)
-    return env.get_template(f"{kind}.yml.j2").render(id=item_id, title=title, today=today.isoformat(),
+    return env.get_template(f"{kind}.yml.j2").render(id=yaml_text(item_id), title=yaml_text(title), today=today.isoformat(),
                                                      review_by=review_by.isoformat())
 
 
@@ -36,9 +48,9 @@ def new_source(project: Project, kind: str, item_id: str, title: str | None = No
     if not ID_PATTERN.match(item_id):
         raise ScaffoldError(f"'{item_id}' is not a valid id: use lower-case letters, digits and single hyphens, "
                             "e.g. 'consent-protocol'")
+    if len(item_id) > 80:
+        raise ScaffoldError(f"'{item_id}' is {len(item_id)} characters long; an id can have at most 80")
     title = title or item_id.replace("-", " ").capitalize()
-    if '"' in title or ":" in title or "#" in title:
-        title = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if kind == "term":
         return _append_term(project, item_id, title)
     path = project.root / KINDS[kind].folder / f"{item_id}.yml"

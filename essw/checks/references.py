@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from ..model import KINDS
-from ..problems import Problem, did_you_mean, join_hint
+from ..problems import WARNING, Problem, did_you_mean, join_hint
 
 if TYPE_CHECKING:
     from ..sources import Library
@@ -62,7 +62,12 @@ def check(library: "Library") -> list[Problem]:
                 noun = KINDS[wanted].noun if wanted else "an item"
                 problems.append(doc.problem(loc, f"'{ref}' does not match the id of {noun}",
                                             expected=join_hint(did_you_mean(ref, pool), "check the spelling of the id")))
-            elif wanted is not None and entry.kind.name != wanted:
+            elif (entry.item.visibility == "internal" and isinstance(doc.data, dict)
+                  and doc.data.get("visibility", "public") == "public"):
+                problems.append(doc.problem(loc, f"'{ref}' is an internal item, so the public site leaves this "
+                                                 "link out", severity=WARNING,
+                                            expected="link to a public item, or make this item internal too"))
+            if entry is not None and wanted is not None and entry.kind.name != wanted:
                 problems.append(doc.problem(loc, f"'{ref}' is {entry.kind.noun}, not {KINDS[wanted].noun}",
                                             expected=f"list it under the field for {entry.kind.title.lower()}"))
     return problems

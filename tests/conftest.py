@@ -1,0 +1,397 @@
+"""Shared fixtures: a small, complete, valid project in a temporary folder, and ways to run essw on it.
+
+The tests never read the real content under scenarios/, policies/ and so on (it changes as
+authors work); they copy only the site settings (mkdocs.yml, overrides/, macros/, docs/assets/)
+from the repository and write their own sources, so every line number below is known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import essw.cli  # noqa: F401  (imported early; it must look up sys.stderr at call time, see test_cli.py)
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+# The installed console script, as authors run it (falls back to 'python -m essw').
+ESSW = [str(VENV_BIN / "essw")] if (VENV_BIN / "essw").exists() else [sys.executable, "-m", "essw"]
+
+# Reviewed in the past, due for review far in the future: no warnings today or for years to come.
+REVIEWED = "2025-01-15"
+REVIEW_BY = "2035-01-15"
+
+# A sentence that appears in exactly one YAML source, so the search index test can look for it.
+DISTINCTIVE = "Marmalade kites circle the consent office every second Tuesday."
+
+GOVERNANCE = f"""\
+owner: ESSW team manager
+reviewed: {REVIEWED}
+review_by: {REVIEW_BY}
+sources:
+  - title: Working Together to Safeguard Children
+    publisher: HM Government
+    edition: "2023"
+"""
+
+GLOSSARY = f"""\
+{GOVERNANCE}terms:
+  - id: dsl
+    term: Designated safeguarding lead
+    abbreviation: DSL
+    definition: The member of school staff who leads on safeguarding.
+    see_also: [essw]
+  - id: essw
+    term: Extended schools social worker
+    abbreviation: ESSW
+    definition: A social worker based in a school.
+    now: Today usually called a social worker in schools.
+  - id: early-help
+    term: Early help
+    definition: Support for a family as soon as a problem emerges.
+"""
+
+CASE = f"""\
+id: first-day
+title: First day back
+summary: A child tells the class teacher something worrying on the first day of term.
+audiences: [essw, school-staff]
+composite: true
+level_of_need: 2
+spectrum: early-intervention
+minutes: 10
+learning_outcomes:
+  - Know when to speak to the DSL.
+related_policies: [consent-protocol]
+related_roles: [dsl-role]
+related_terms: [dsl]
+{GOVERNANCE}start: start
+nodes:
+  start:
+    speaker: Class teacher
+    text: Sam arrives late and quiet.
+    choices:
+      - label: Talk to Sam at break
+        goto: talk
+        feedback: A calm, private conversation helps.
+        rating: strong
+      - label: Wait and see
+        goto: wait
+        feedback: Waiting can leave a child at risk.
+        rating: risky
+  talk:
+    text: Sam says home has been difficult.
+    choices:
+      - label: Tell the DSL the same day
+        goto: the-end
+        feedback: The right next step.
+  wait:
+    kind: end
+    text: Nothing changes, and the worry is lost.
+    debrief:
+      good_practice: Act on a worry the same day.
+      questions:
+        - What stopped the teacher acting?
+  the-end:
+    kind: end
+    text: The DSL and the ESSW agree a plan with the family.
+    debrief:
+      good_practice: Share the worry and record it.
+      protocols: [consent-protocol]
+      questions:
+        - What did consent mean here?
+"""
+
+POLICY = f"""\
+id: consent-protocol
+title: Consent protocol
+summary: When and how to ask a family for consent before sharing information.
+plain_summary: |
+  Ask first, explain why, and write down what was agreed. {DISTINCTIVE}
+audiences: [essw, school-staff]
+tags: [consent]
+{GOVERNANCE}legal_basis:
+  - strength: must
+    text: Share information when a child is at risk of significant harm.
+    basis: Children Act 1989, section 47
+  - strength: should
+    text: Explain to the family what will be shared.
+    basis: Information sharing advice 2024
+steps:
+  - title: Ask
+    text: Ask the parent or carer for consent.
+  - title: Record
+    text: Write down what was agreed.
+decisions:
+  - question: Is the child at risk of significant harm?
+    yes: Share without consent and tell the DSL.
+    no: Seek consent first.
+related:
+  roles: [dsl-role]
+  cases: [first-day]
+  terms: [essw, early-help]
+"""
+
+ROLE = f"""\
+id: dsl-role
+title: Designated safeguarding lead
+summary: How the DSL and the ESSW work together in a school.
+audiences: [school-staff, dsl]
+{GOVERNANCE}also_known_as: [Safeguarding lead]
+what_they_do:
+  - Leads on safeguarding in the school.
+working_with_essw: The DSL and the ESSW meet every week.
+expect:
+  - Advice on thresholds.
+do_not_expect:
+  - An immediate assessment.
+situations:
+  - A child discloses harm.
+related:
+  policies: [consent-protocol]
+  cases: [first-day]
+"""
+
+WORKSHOP = f"""\
+id: parents-evening
+title: Demystifying social work
+summary: A session for parents and carers about what a school social worker does.
+audiences: [parents, trainers]
+{GOVERNANCE}duration_minutes: 60
+outcomes:
+  - Parents know what a social worker in school does.
+plan:
+  - minutes: 15
+    activity: Welcome and ground rules
+    notes: Keep it informal.
+  - minutes: 45
+    activity: Questions and answers
+facilitator_notes: Bring name badges.
+if_someone_discloses: Listen, and tell the DSL the same day.
+materials:
+  - Flip chart
+handouts:
+  - title: Who is who
+    text: The DSL, the ESSW and the class teacher.
+evaluation:
+  - What did you find most useful?
+follow_up: Send the handout by email.
+related:
+  policies: [consent-protocol]
+"""
+
+PATH = f"""\
+id: induction
+title: ESSW induction
+summary: The first weeks for a new social worker in school.
+audiences: [essw]
+{GOVERNANCE}steps:
+  - title: Learn the consent protocol
+    item: consent-protocol
+    why: Consent comes up every day.
+    checklist:
+      - Explain consent to a parent.
+  - title: Play the first case
+    item: first-day
+    why: Practise the first conversation.
+"""
+
+INDEX_MD = """\
+# School social work
+
+This hand-written page mentions the DSL, so its abbreviation gets a tooltip too.
+"""
+
+SOURCES = {
+    "glossary.yml": GLOSSARY,
+    "scenarios/first-day.yml": CASE,
+    "policies/consent-protocol.yml": POLICY,
+    "roles/dsl-role.yml": ROLE,
+    "workshops/parents-evening.yml": WORKSHOP,
+    "paths/induction.yml": PATH,
+}
+
+# Where each fixture item's page ends up, relative to docs/ (Markdown) and site/ (HTML).
+PAGES = {
+    "first-day": "library/case-studies/first-day",
+    "consent-protocol": "library/protocols/consent-protocol",
+    "dsl-role": "library/roles/dsl-role",
+    "parents-evening": "library/workshops/parents-evening",
+    "induction": "library/paths/induction",
+    "glossary": "library/glossary/index",
+}
+
+
+def make_project(root: Path) -> Path:
+    """Write the fixture project into ``root`` (which must not exist yet, or be empty)."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", root / "overrides")
+    shutil.copytree(REPO / "macros", root / "macros", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
+    (root / "docs" / "index.md").write_text(INDEX_MD, encoding="utf-8")
+    for rel, text in SOURCES.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+class Project:
+    """A fixture project on disk, with helpers to change its sources and run essw on it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        """Write a file (YAML text is dedented, so tests can indent it in place)."""
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_text(encoding="utf-8")
+
+    def replace(self, rel: str, old: str, new: str) -> Path:
+        """Change one exact piece of a source (it must be there exactly once)."""
+        text = self.read(rel)
+        assert text.count(old) == 1, f"{old!r} is not in {rel} exactly once"
+        return self.write_raw(rel, text.replace(old, new))
+
+    def write_raw(self, rel: str, text: str) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def line_of(self, rel: str, needle: str) -> int:
+        """1-based number of the only line of a file that contains ``needle``."""
+        lines = [i for i, line in enumerate(self.read(rel).splitlines(), 1) if needle in line]
+        assert len(lines) == 1, f"{needle!r} is on lines {lines} of {rel}, expected exactly one"
+        return lines[0]
+
+    def run(self, *args: str, timeout: float = 120, env: dict | None = None) -> Result:
+        """Run the installed 'essw' command in a subprocess, as an author would."""
+        proc = subprocess.run([*ESSW, "--root", str(self.root), *args], cwd=self.root,
+                              capture_output=True, text=True, timeout=timeout,
+                              env={**os.environ, **(env or {})})
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    def library(self):
+        from essw.sources import load_library
+
+        return load_library(self.root)
+
+
+@pytest.fixture(scope="session")
+def project_template(tmp_path_factory) -> Path:
+    return make_project(tmp_path_factory.mktemp("template") / "project")
+
+
+@pytest.fixture
+def project(project_template, tmp_path) -> Project:
+    """A fresh copy of the valid fixture project for one test to change as it likes."""
+    root = tmp_path / "project"
+    shutil.copytree(project_template, root)
+    return Project(root)
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run essw in-process: cli(root, 'validate') -> Result (return code and captured output)."""
+    from essw.cli import main
+
+    def run(root: Path | Project, *args: str) -> Result:
+        root = root.root if isinstance(root, Project) else root
+        capsys.readouterr()
+        code = main(["--root", str(root), *args])
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Project:
+    """The fixture project built once with 'essw build' (mkdocs). Tests must only read it."""
+    root = make_project(tmp_path_factory.mktemp("built") / "project")
+    project = Project(root)
+    result = project.run("build")
+    assert result.returncode == 0, result.output
+    assert (root / "site" / "index.html").is_file()
+    return project
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """Every file under a folder with the SHA-256 of its bytes (to prove nothing changed)."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class ParsedPage(HTMLParser):
+    """A built HTML page as a browser sees it: its elements, script bodies and visible text."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in: list[str] = []
+        self._text: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        if tag in ("script", "style", "title"):
+            self._in.append(tag)
+            if tag == "script":
+                self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if self._in and self._in[-1] == tag:
+            self._in.pop()
+
+    def handle_data(self, data):
+        if self._in and self._in[-1] == "script":
+            self.scripts[-1] += data
+        elif not self._in:
+            self._text.append(data)
+
+    @property
+    def text(self) -> str:
+        """Visible text with runs of white space made single spaces."""
+        return " ".join(" ".join(self._text).split())
+
+    def find(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for t, attrs in self.elements if t == tag]
+
+
+def parse_page(path: Path) -> ParsedPage:
+    return ParsedPage(path.read_text(encoding="utf-8"))

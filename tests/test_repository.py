@@ -1,0 +1,87 @@
+"""The repository's own content: every source valid with no warnings, and the real site builds
+strictly with MkDocs and with Zensical, with the pages and navigation readers expect."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ESSW, REPO, parse_page
+
+pytestmark = pytest.mark.slow
+
+KIND_FOLDERS = {"case": "scenarios", "policy": "policies", "role": "roles", "workshop": "workshops", "path": "paths"}
+
+
+def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([*ESSW, "--root", str(REPO), *args], capture_output=True, text=True, timeout=timeout)
+
+
+def test_every_source_is_valid_with_no_warnings():
+    result = run("validate", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "All sources are valid" in result.stderr
+
+
+def test_every_kind_has_real_starter_content():
+    for kind, folder in KIND_FOLDERS.items():
+        sources = [p for p in (REPO / folder).glob("*.yml")]
+        assert sources, f"no {kind} source in {folder}/"
+    assert (REPO / "glossary.yml").is_file()
+
+
+@pytest.fixture(scope="module")
+def repo_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("repo") / "site"
+    result = run("build", "--site-dir", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def test_mkdocs_strict_build_has_every_generated_page(repo_site):
+    for kind, folder in KIND_FOLDERS.items():
+        section = {"case": "case-studies", "policy": "protocols", "role": "roles", "workshop": "workshops",
+                   "path": "paths"}[kind]
+        for source in (REPO / folder).glob("*.yml"):
+            page = repo_site / "library" / section / f"{source.stem}.html"
+            assert page.is_file(), f"{source.relative_to(REPO)} has no page {page.relative_to(repo_site)}"
+    for hand_written in ("index.html", "about.html", "new-to-the-role/index.html", "school-staff/index.html",
+                         "parents-and-carers/index.html", "library/glossary/index.html"):
+        assert (repo_site / hand_written).is_file(), hand_written
+
+
+def test_navigation_has_the_three_audiences_and_every_section(repo_site):
+    nav = parse_page(repo_site / "index.html").text
+    for label in ("New to the role", "School staff", "Parents and carers", "Case studies", "Protocols",
+                  "Role guides", "Workshops", "Learning paths", "Glossary"):
+        assert label in nav, label
+
+
+def test_search_index_holds_text_written_only_in_yaml(repo_site):
+    index = json.loads((repo_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "holding zone" in text.lower()
+    assert "Abdi" in text
+
+
+def test_plain_mkdocs_build_strict_passes_on_the_repository(tmp_path):
+    assert run("generate").returncode == 0
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "s")],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    # MkDocs log warnings start with "WARNING -"; Material's end-of-life banner is not one.
+    assert not [line for line in result.stderr.splitlines() if line.startswith("WARNING")], result.stderr
+
+
+def test_zensical_builds_the_repository(tmp_path):
+    out = tmp_path / "zsite"
+    result = run("build", "--engine", "zensical", "--site-dir", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = out / "library" / "case-studies" / "abdi.html"
+    assert page.is_file()
+    html = page.read_text(encoding="utf-8")
+    assert "<abbr title=" in html
+    assert "unpkg.com" not in (out / "index.html").read_text(encoding="utf-8")
