@@ -108,11 +108,14 @@ def test_abbreviation_has_a_tooltip(page, site_url):
         assert abbr.get_attribute("title") == "Designated safeguarding lead", rel
 
 
-def test_case_choice_jumps_to_its_node(page, site_url):
+def test_case_choice_jumps_to_its_node_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
     page.goto(f"{site_url}/{PAGES['first-day']}.html", wait_until="networkidle")
     page.get_by_role("link", name="Talk to Sam at break").click()
     assert page.url.endswith("#node-talk")
     assert page.locator("#node-talk").is_visible()
+    context.close()
 
 
 def _readable(results) -> str:

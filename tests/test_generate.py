@@ -30,7 +30,8 @@ def test_generate_writes_a_page_for_every_kind(project, cli):
     case = md(project, "first-day")
     assert '\ntitle: "First day back"\n' in case
     assert "\n# First day back\n" in case
-    assert "### Ending: The end {#node-the-end}" in case
+    assert '<section class="essw-node essw-node-end" id="node-the-end" data-node="the-end"' in case
+    assert "### Ending: The end\n" in case
     assert "[Tell the DSL the same day](#node-the-end)" in case
     assert "[Consent protocol](../protocols/consent-protocol.md)" in case
     assert "[Designated safeguarding lead](../glossary/index.md#dsl)" in case

@@ -250,7 +250,7 @@ def test_case_ending_needs_a_debrief(project):
     project.replace(CASE, "    debrief:\n      good_practice: Act on a worry the same day.\n      questions:\n"
                           "        - What stopped the teacher acting?\n", "")
     problem = only(project)
-    assert (problem.path, problem.line) == (CASE, project.line_of(CASE, "  wait:") + 1)
+    assert (problem.path, problem.line) == (CASE, project.line_of(CASE, "  wait:"))
     assert problem.message == "the ending 'wait' has no debrief"
 
 
@@ -267,7 +267,7 @@ def test_case_node_without_choices_must_be_an_ending(project):
                           "        feedback: The right next step.\n", "")
     found = problems(project)
     messages = {(p.line, p.message) for p in found}
-    assert (project.line_of(CASE, "text: Sam says"), "the node 'talk' has no choices and is not an ending") in messages
+    assert (project.line_of(CASE, "  talk:"), "the node 'talk' has no choices and is not an ending") in messages
     assert (project.line_of(CASE, "  the-end:"), "no choice ever leads to the node 'the-end'") in messages
     assert len(found) == 2
 

@@ -48,7 +48,7 @@
 
   function Player(root) {
     this.root = root;
-    this.data = JSON.parse(root.querySelector("script.essw-case-data").textContent);
+    this.data = JSON.parse(document.getElementById("essw-case-data-" + root.getAttribute("data-case-id")).textContent);
     this.key = STORE + this.data.id;
     this.sections = {};
     var self = this;
@@ -86,12 +86,13 @@
     this.progress = el("progress", { className: "essw-progress", max: "100", value: "0", "aria-label": "Progress through the case" });
     this.progressText = el("p", { className: "essw-progress-text" });
     this.stage = el("div", { className: "essw-stage" });
-    this.live = el("div", { className: "essw-live", "aria-live": "polite", role: "status" });
+    this.live = el("div", { className: "essw-live md-visually-hidden", "aria-live": "polite", role: "status" });
+    this.noticeBox = el("p", { className: "essw-notice" });
     this.controls = el("div", { className: "essw-controls" }, [
       this.backBtn = button("Go back one step", "essw-back", function () { self.back(); }),
       button("Restart the case", "essw-restart", function () { self.restart(); })
     ]);
-    this.player = el("div", { className: "essw-player" }, [this.progressText, this.progress, this.live, this.stage, this.controls]);
+    this.player = el("div", { className: "essw-player" }, [this.progressText, this.progress, this.noticeBox, this.live, this.stage, this.controls]);
     this.root.insertBefore(this.player, this.root.firstChild);
   };
 
@@ -140,6 +141,7 @@
     this.progressText.textContent = node.kind === "end" ? "Case complete: " + steps + " decisions made."
       : "Decision " + (steps + 1) + " (about " + left + " more to an ending)";
     this.backBtn.disabled = steps === 0 && !state.pending;
+    this.noticeBox.textContent = this.notice || "";
     if (this.notice) { this.live.textContent = this.notice; this.notice = ""; }
 
     if (state.pending) {
@@ -151,7 +153,7 @@
         button("Continue", "md-button--primary essw-continue", function () { self.proceed(); })
       ]);
       this.stage.appendChild(box);
-      this.live.textContent = "You chose: " + choice.label + ". " + (choice.rating ? "Practice rating: " + RATING[choice.rating] + ". " : "") + box.querySelector(".essw-feedback").textContent;
+      this.live.textContent = "You chose: " + choice.label.replace(/[.!?]+$/, "") + ". " + (choice.rating ? "Practice rating: " + RATING[choice.rating] + ". " : "") + box.querySelector(".essw-feedback").textContent;
       if (moveFocus) box.querySelector("h3").focus();
       return;
     }

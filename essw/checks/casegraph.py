@@ -1,27 +1,71 @@
-"""A case study is a graph of nodes: it must start, lead somewhere, and always be able to end."""
+"""A case study is a graph of nodes: it must start, lead somewhere, and always be able to end.
+
+Conditions and once-only choices mean the graph alone does not tell whether a learner can get
+stuck, so the case is also played through in every possible way (every reachable combination
+of node, flags, visited nodes and used choices), with exactly the rules the browser engine uses.
+That finds nodes whose choices can all be hidden and loops with no way out, and names a path
+that leads there. A case too large to play exhaustively is still checked as a plain graph.
+"""
 
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Iterator
 
-from ..problems import Problem, did_you_mean, join_hint
+from ..model.case import Condition, node_title
+from ..problems import WARNING, Problem, did_you_mean, join_hint
 
 if TYPE_CHECKING:
     from ..model import Case
     from ..sources import Entry, Library
 
+MAX_STATES = 20_000
+"""Enough for any hand-written case; beyond it the graph-only checks still run."""
 
-def _edges(case: "Case") -> dict[str, list[str]]:
-    return {name: [c.goto for c in node.choices if c.goto in case.nodes] for name, node in case.nodes.items()}
+
+def conditions(when: Any) -> list[Condition]:
+    if when is None:
+        return []
+    return list(when) if isinstance(when, list) else [when]
 
 
-def check_case(entry: "Entry") -> list[Problem]:
+def holds(when: Any, flags: dict[str, Any], visited: frozenset[str]) -> bool:
+    """The browser engine's rule, exactly: unset flags are null; equality is strict about type."""
+    for cond in conditions(when):
+        if cond.visited is not None:
+            ok = cond.visited in visited
+        elif cond.not_visited is not None:
+            ok = cond.not_visited not in visited
+        else:
+            have, want = flags.get(cond.flag), cond.value
+            same = have is not None and type(have) is type(want) and have == want
+            if cond.op == "==":
+                ok = same
+            elif cond.op == "!=":
+                ok = not same
+            elif cond.op in (">", ">="):
+                ok = isinstance(have, int) and not isinstance(have, bool) and (have > want if cond.op == ">" else have >= want)
+            else:
+                ok = have is None or (isinstance(have, int) and (have < want if cond.op == "<" else have <= want))
+        if not ok:
+            return False
+    return True
+
+
+def _choice_locs(case: "Case") -> Iterator[tuple[tuple, Any, Any]]:
+    """(loc, when, set) for every choice and variant, to check the flags they name."""
+    for name, node in case.nodes.items():
+        for i, choice in enumerate(node.choices):
+            yield ("nodes", name, "choices", i), choice.when, choice.set
+        for i, variant in enumerate(node.variants):
+            yield ("nodes", name, "variants", i), variant.when, {}
+
+
+def _check_structure(entry: "Entry") -> list[Problem]:
     case: Case = entry.item  # type: ignore[assignment]
     doc = entry.doc
     problems: list[Problem] = []
     names = list(case.nodes)
-
     if case.start not in case.nodes:
         problems.append(doc.problem(("start",), f"the start node '{case.start}' does not exist",
                                     expected=join_hint(did_you_mean(case.start, names),
@@ -38,19 +82,46 @@ def check_case(entry: "Entry") -> list[Problem]:
                 problems.append(doc.problem(("nodes", name, "choices"), "an ending cannot have choices",
                                             expected="remove the choices, or remove 'kind: end'"))
             if node.debrief is None:
-                problems.append(doc.problem(("nodes", name), f"the ending '{name}' has no debrief",
+                problems.append(doc.problem(("nodes", name), f"the ending '{name}' has no debrief", key=True,
                                             expected="add 'debrief:' with good_practice and questions"))
         else:
             if not node.choices:
                 problems.append(doc.problem(("nodes", name), f"the node '{name}' has no choices and is not an ending",
-                                            expected="add choices, or write 'kind: end' and a debrief"))
+                                            key=True, expected="add choices, or write 'kind: end' and a debrief"))
             if node.debrief is not None:
                 problems.append(doc.problem(("nodes", name, "debrief"), "only an ending can have a debrief",
                                             expected="add 'kind: end' to this node, or move the debrief"))
-    if case.start not in case.nodes:
-        return problems
 
-    edges = _edges(case)
+    set_somewhere = {flag for _, _, sets in _choice_locs(case) for flag in sets}
+    for loc, when, sets in _choice_locs(case):
+        for flag in sets:
+            if flag not in case.flags:
+                problems.append(doc.problem(loc + ("set", flag), f"the flag '{flag}' is not listed under 'flags:'",
+                                            key=True, expected=join_hint(did_you_mean(flag, case.flags),
+                                                                         "add it to 'flags:' with what it means")))
+        for j, cond in enumerate(conditions(when)):
+            cloc = loc + ("when",) + ((j,) if isinstance(when, list) else ())
+            if cond.flag is not None:
+                if cond.flag not in case.flags:
+                    problems.append(doc.problem(cloc + ("flag",), f"the flag '{cond.flag}' is not listed under 'flags:'",
+                                                expected=join_hint(did_you_mean(cond.flag, case.flags),
+                                                                   "add it to 'flags:' with what it means")))
+                elif cond.flag not in set_somewhere:
+                    problems.append(doc.problem(cloc + ("flag",), f"no choice ever sets the flag '{cond.flag}'",
+                                                expected="add 'set: {" + cond.flag + ": ...}' to the choice that decides it"))
+                if cond.op in (">", ">=", "<", "<=") and (isinstance(cond.value, bool) or not isinstance(cond.value, int)):
+                    problems.append(doc.problem(cloc + ("value",), f"'{cond.op}' compares numbers, but the value is not a whole number",
+                                                expected="use '==' or '!=' for true/false and words"))
+            for target in (cond.visited, cond.not_visited):
+                if target is not None and target not in case.nodes:
+                    problems.append(doc.problem(cloc, f"the condition names the node '{target}', which does not exist",
+                                                expected=join_hint(did_you_mean(target, names), "use a node name")))
+    return problems
+
+
+def _graph_reach(case: "Case") -> tuple[set[str], set[str]]:
+    """Plain graph, conditions ignored: nodes reachable from the start, and nodes that can reach an ending."""
+    edges = {n: [c.goto for c in node.choices if c.goto in case.nodes] for n, node in case.nodes.items()}
     reachable = {case.start}
     queue = deque([case.start])
     while queue:
@@ -58,13 +129,7 @@ def check_case(entry: "Entry") -> list[Problem]:
             if nxt not in reachable:
                 reachable.add(nxt)
                 queue.append(nxt)
-    for name in names:
-        if name not in reachable:
-            problems.append(doc.problem(("nodes", name), f"no choice ever leads to the node '{name}'",
-                                        key=True, expected="link to it from another node, or remove it"))
-
-    # Walk backwards from the endings: a node that cannot reach one traps the learner.
-    reverse: dict[str, list[str]] = {n: [] for n in names}
+    reverse: dict[str, list[str]] = {n: [] for n in case.nodes}
     for src, targets in edges.items():
         for dst in targets:
             reverse[dst].append(src)
@@ -75,11 +140,141 @@ def check_case(entry: "Entry") -> list[Problem]:
             if prev not in can_end:
                 can_end.add(prev)
                 queue.append(prev)
-    for name in names:
-        if name in reachable and name not in can_end and case.nodes[name].choices:
+    return reachable, can_end
+
+
+State = tuple[str, tuple, frozenset, frozenset]
+
+
+def explore(case: "Case", limit: int = MAX_STATES) -> tuple[dict[State, tuple[State, str] | None], dict[State, list[State]], bool]:
+    """Play every way through the case. Returns parents (for example paths), edges, and completeness."""
+    watched_flags = {c.flag for _, when, _ in _choice_locs(case) for c in conditions(when) if c.flag}
+    watched_nodes = {t for _, when, _ in _choice_locs(case) for c in conditions(when)
+                     for t in (c.visited, c.not_visited) if t}
+    start_visited = frozenset({case.start} & watched_nodes)
+    start: State = (case.start, (), start_visited, frozenset())
+    parents: dict[State, tuple[State, str] | None] = {start: None}
+    edges: dict[State, list[State]] = {}
+    queue = deque([start])
+    while queue:
+        state = queue.popleft()
+        name, flag_items, visited, used = state
+        node = case.nodes[name]
+        flags = dict(flag_items)
+        edges[state] = []
+        if node.kind == "end":
+            continue
+        for i, choice in enumerate(node.choices):
+            key = f"{name}/{i}"
+            if (choice.once and key in used) or not holds(choice.when, flags, visited):
+                continue
+            if choice.goto not in case.nodes:
+                continue
+            new_flags = dict(flags)
+            new_flags.update({k: v for k, v in choice.set.items() if k in watched_flags})
+            new_used = used | {key} if choice.once else used
+            new_visited = visited | ({choice.goto} & watched_nodes)
+            nxt: State = (choice.goto, tuple(sorted(new_flags.items())), new_visited, new_used)
+            edges[state].append(nxt)
+            if nxt not in parents:
+                if len(parents) >= limit:
+                    return parents, edges, False
+                parents[nxt] = (state, choice.label)
+                queue.append(nxt)
+    return parents, edges, True
+
+
+def example_path(parents: dict[State, tuple[State, str] | None], state: State) -> str:
+    steps: list[str] = []
+    while parents.get(state) is not None:
+        prev, label = parents[state]  # type: ignore[misc]
+        steps.append(f"'{label}'")
+        state = prev
+    if not steps:
+        return "right at the start"
+    steps.reverse()
+    shown = steps if len(steps) <= 6 else steps[:2] + ["..."] + steps[-3:]
+    return "for example after choosing " + ", then ".join(shown)
+
+
+def check_case(entry: "Entry") -> list[Problem]:
+    case: Case = entry.item  # type: ignore[assignment]
+    doc = entry.doc
+    problems = _check_structure(entry)
+    if case.start not in case.nodes:
+        return problems
+
+    reachable, can_end = _graph_reach(case)
+    for name in case.nodes:
+        if name not in reachable:
+            problems.append(doc.problem(("nodes", name), f"no choice ever leads to the node '{name}'",
+                                        key=True, expected="link to it from another node, or remove it"))
+        elif name not in can_end and case.nodes[name].choices:
             problems.append(doc.problem(("nodes", name), f"from the node '{name}' there is no way to reach an ending",
                                         key=True, expected="give one of its paths a choice that leads to a 'kind: end' node"))
+    if any(p.severity != WARNING for p in problems):
+        return problems  # fix the plain graph first; playing it through would repeat the same news
+
+    parents, edges, complete = explore(case)
+    if not complete:
+        problems.append(doc.problem(("nodes",), f"this case has more than {MAX_STATES:,} combinations of node and "
+                                                "flags, so only its plain graph was checked", key=True,
+                                    severity=WARNING, expected="use fewer flags or once-only choices"))
+        return problems
+
+    stuck_nodes: set[str] = set()
+    for state, targets in edges.items():
+        name = state[0]
+        if not targets and case.nodes[name].kind != "end" and name not in stuck_nodes:
+            stuck_nodes.add(name)
+            problems.append(doc.problem(("nodes", name), f"at the node '{name}' every choice can be hidden by its "
+                                                         f"conditions, leaving the learner stuck ({example_path(parents, state)})",
+                                        key=True, expected="give it at least one choice that is always shown"))
+    # Which states can still reach an ending?
+    reverse: dict[State, list[State]] = {s: [] for s in edges}
+    for src, targets in edges.items():
+        for dst in targets:
+            reverse.setdefault(dst, []).append(src)
+    good = {s for s in edges if case.nodes[s[0]].kind == "end"}
+    queue = deque(good)
+    while queue:
+        for prev in reverse.get(queue.popleft(), []):
+            if prev not in good:
+                good.add(prev)
+                queue.append(prev)
+    trapped: set[str] = set()
+    for state in edges:
+        name = state[0]
+        if state not in good and name not in stuck_nodes and name not in trapped and edges[state]:
+            trapped.add(name)
+            problems.append(doc.problem(("nodes", name), f"from the node '{name}' the learner can end up going round "
+                                                         f"with no way to an ending ({example_path(parents, state)})",
+                                        key=True, expected="add a way out that is always shown"))
+    played = {s[0] for s in edges}
+    for name in case.nodes:
+        if name in reachable and name not in played:
+            problems.append(doc.problem(("nodes", name), f"the node '{name}' can never be reached: the conditions on "
+                                                         "the choices that lead to it never hold", key=True,
+                                        expected="check the 'when' conditions and the flags set before it"))
     return problems
+
+
+def distances_to_end(case: "Case") -> dict[str, int]:
+    """Fewest choices from each node to an ending (plain graph), for the progress indicator."""
+    reverse: dict[str, list[str]] = {n: [] for n in case.nodes}
+    for name, node in case.nodes.items():
+        for choice in node.choices:
+            if choice.goto in reverse:
+                reverse[choice.goto].append(name)
+    dist = {n: 0 for n, node in case.nodes.items() if node.kind == "end"}
+    queue = deque(dist)
+    while queue:
+        here = queue.popleft()
+        for prev in reverse[here]:
+            if prev not in dist:
+                dist[prev] = dist[here] + 1
+                queue.append(prev)
+    return dist
 
 
 def check(library: "Library") -> list[Problem]:
@@ -87,3 +282,6 @@ def check(library: "Library") -> list[Problem]:
     for entry in library.of_kind("case"):
         problems.extend(check_case(entry))
     return problems
+
+
+__all__ = ["check", "check_case", "explore", "holds", "distances_to_end", "node_title"]

@@ -78,9 +78,12 @@ def model_at(model: type[BaseModel], loc: Iterable[Any]) -> type[BaseModel] | No
     return None
 
 
+_UNION_ARMS = {"int", "bool", "str", "float", "date", "none", "constrained-str", "Condition"}
+
+
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Drop pydantic's union/tag markers such as 'literal[...]' or 'function-after[...]'."""
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p and p.endswith("]"))))
+    """Drop pydantic's union markers ('int', 'constrained-str', 'function-after[...]') from a field path."""
+    return tuple(p for p in loc if not (isinstance(p, str) and (p in _UNION_ARMS or ("[" in p and p.endswith("]")))))
 
 
 def error_to_problem(doc: Document, model: type[BaseModel], err: dict[str, Any]) -> Problem:
@@ -126,13 +129,16 @@ def error_to_problem(doc: Document, model: type[BaseModel], err: dict[str, Any])
         words = {"greater_than_equal": "at least", "less_than_equal": "at most",
                  "greater_than": "more than", "less_than": "less than"}[kind]
         return doc.problem(loc, f"{_describe_value(value)} is out of range", expected=f"a number {words} {bound}")
+    if kind == "_any_of":
+        return doc.problem(loc, f"expected {ctx['words']}, found {_describe_value(value)}")
     if kind in _TYPE_WORDS:
         what = _TYPE_WORDS[kind]
         if kind.startswith("date") and isinstance(value, str):
             return doc.problem(loc, f"{_describe_value(value)} is not a date", expected=f"expected {what}")
         return doc.problem(loc, f"expected {what}, found {_describe_value(value)}",
                            expected="" if kind.startswith("date") else "")
-    return doc.problem(loc, err.get("msg", "this value is not valid").rstrip("."))
+    message = err.get("msg", "this value is not valid").removeprefix("Value error, ").rstrip(".")
+    return doc.problem(loc, message)
 
 
 def validate_document(doc: Document, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
@@ -145,5 +151,32 @@ def validate_document(doc: Document, model: type[BaseModel]) -> tuple[BaseModel 
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        problems = [error_to_problem(doc, model, e) for e in exc.errors(include_url=False)]
+        problems = [error_to_problem(doc, model, e) for e in _merge_union_errors(exc.errors(include_url=False))]
         return None, sorted(set(problems))
+
+
+def _merge_union_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A field that accepts several shapes fails once per shape; report it once, in the reader's terms."""
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for err in errors:
+        groups.setdefault(_clean_loc(tuple(err["loc"])), []).append(err)
+    shapes = {"list_type", "model_type", "dict_type", "model_attributes_type"}
+    deeper = {loc[:n] for loc in groups for n in range(len(loc))}
+    for loc in list(groups):  # another shape of the field got further: its errors are the useful ones
+        if loc in deeper:
+            groups[loc] = [e for e in groups[loc] if e["type"] not in shapes]
+    merged: list[dict[str, Any]] = []
+    for loc, errs in groups.items():
+        if len(errs) > 1:
+            value = errs[0].get("input")
+            if isinstance(value, dict):  # a mapping was written: complaints that it is not a list are noise
+                errs = [e for e in errs if e["type"] != "list_type"] or errs
+            elif isinstance(value, list):
+                errs = [e for e in errs if e["type"] not in ("model_type", "dict_type", "model_attributes_type")] or errs
+            kinds = {e["type"] for e in errs}
+            if len(errs) > 1 and kinds <= set(_TYPE_WORDS) | {"string_type", "bool_parsing", "int_parsing"}:
+                words = sorted({_TYPE_WORDS.get(e["type"], "text") for e in errs})
+                joined = ", ".join(words[:-1]) + " or " + words[-1]
+                errs = [dict(errs[0], type="_any_of", ctx={"words": joined})]
+        merged.extend(errs)
+    return merged

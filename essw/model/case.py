@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal, Union
 
-from pydantic import Field
+from pydantic import Field, StringConstraints, model_validator
 
 from .common import Id, Item, Line, Strict, Text
 
@@ -14,12 +14,47 @@ Spectrum = Literal["prevention", "early-intervention", "statutory", "post-statut
 LEVEL_NAMES = {1: "Level 1: universal", 2: "Level 2: early help", 3: "Level 3: child in need", 4: "Level 4: child protection"}
 
 
+FlagName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+"""A flag remembers something the learner did, e.g. ``consent_given``."""
+FlagValue = Union[bool, int, str]
+
+
+class Condition(Strict):
+    """Data, not code: a flag compared with a value, or whether a node has been visited."""
+
+    flag: FlagName | None = Field(None, description="The flag to test, e.g. consent_given.")
+    op: Literal["==", "!=", ">", ">=", "<", "<="] = Field("==", description="How to compare (default '==').")
+    value: FlagValue = Field(True, description="The value to compare with (default true).")
+    visited: Id | None = Field(None, description="True once the learner has been to this node.")
+    not_visited: Id | None = Field(None, description="True while the learner has not been to this node.")
+
+    @model_validator(mode="after")
+    def _one_test(self) -> "Condition":
+        given = [name for name in ("flag", "visited", "not_visited") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("a condition needs exactly one of 'flag', 'visited' or 'not_visited'")
+        return self
+
+
+When = Union[Condition, list[Condition]]
+
+
 class Choice(Strict):
     label: Line = Field(description="What the learner chooses to do or say.")
     goto: Id = Field(description="Name of the node this choice leads to.")
     feedback: Text = Field(description="Feedback shown after choosing: why this was or was not good practice.")
     rating: Rating | None = Field(None, description="Practice rating used in the debrief: strong, acceptable or risky.")
     tags: list[Line] = Field(default_factory=list, description="Themes, e.g. consent, recording, threshold.")
+    set: dict[FlagName, FlagValue] = Field(default_factory=dict, description="Flags this choice sets, e.g. {consent_given: true}.")
+    when: When | None = Field(None, description="Show this choice only when the condition (or all conditions in a list) holds.")
+    once: bool = Field(False, description="If true, the choice disappears after it has been chosen once.")
+
+
+class Variant(Strict):
+    """Extra text shown only when a condition holds, so the case remembers earlier choices."""
+
+    when: When = Field(description="When to show this text.")
+    text: Text = Field(description="The text, in Markdown.")
 
 
 class Debrief(Strict):
@@ -32,10 +67,16 @@ class Node(Strict):
     """One moment in the case: narrative, then either choices or an ending with a debrief."""
 
     kind: Literal["step", "end"] = Field("step", description="'end' marks an ending; every other node needs choices.")
+    title: Line | None = Field(None, description="A short heading for this moment (default: made from the node's name).")
     speaker: Line | None = Field(None, description="Who is speaking, if anyone.")
     text: Text = Field(description="What happens, in Markdown.")
+    variants: list[Variant] = Field(default_factory=list, description="Text shown only when its condition holds.")
     choices: list[Choice] = Field(default_factory=list, description="What the learner can do next.")
     debrief: Debrief | None = Field(None, description="For an ending: the debrief.")
+
+
+def node_title(name: str, node: "Node") -> str:
+    return node.title or name.replace("-", " ").capitalize()
 
 
 class Case(Item):
@@ -49,5 +90,6 @@ class Case(Item):
     related_policies: list[Id] = Field(default_factory=list, description="Ids of related protocols.")
     related_roles: list[Id] = Field(default_factory=list, description="Ids of related role guides.")
     related_terms: list[Id] = Field(default_factory=list, description="Ids of related glossary terms.")
+    flags: dict[FlagName, Line] = Field(default_factory=dict, description="Every flag the case uses, with what it means in words, e.g. consent_given: Mum agreed to work with you.")
     start: Id = Field(description="Name of the first node.")
     nodes: dict[Id, Node] = Field(min_length=2, description="The named nodes of the case.")
