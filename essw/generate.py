@@ -24,6 +24,7 @@ import yaml
 from .checks.casegraph import conditions, distances_to_end
 from .model import KINDS, Kind
 from .model.case import LEVEL_NAMES, RATING_NAMES, node_title
+from .model.policy import PROCESS_NAMES
 from .model.common import AUDIENCE_NAMES
 from .sources import Library
 
@@ -156,6 +157,7 @@ class Generator:
         self.library = library
         self.today = today or dt.date.today()
         self.internal = internal
+        self._backlinks = self._index_backlinks()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
             undefined=jinja2.StrictUndefined,
@@ -181,6 +183,20 @@ class Generator:
         if item_id in self.library.terms:
             return relative_link(from_page, page_path(KINDS["glossary"]), item_id)
         raise KeyError(item_id)  # references were checked; reaching here is a bug
+
+    def mentioned_by(self, item_id: str, kind: str) -> list[str]:
+        """Ids of items of a kind that link to this item, so every page shows where it is used."""
+        return self._backlinks.get(item_id, {}).get(kind, [])
+
+    def _index_backlinks(self) -> dict[str, dict[str, list[str]]]:
+        from .checks.references import _walk  # the same walk that checks references
+
+        index: dict[str, dict[str, list[str]]] = {}
+        for entry in sorted(self.library.entries.values(), key=lambda e: e.item.title.lower()):
+            for ref in dict.fromkeys(ref for _, _, ref in _walk(entry.doc.data, ())):
+                if ref != entry.item.id:
+                    index.setdefault(ref, {}).setdefault(entry.kind.name, []).append(entry.item.id)
+        return index
 
     def published(self, ids: list[str]) -> list[str]:
         """The ids this build publishes: links to internal items vanish from the public build."""
@@ -210,7 +226,7 @@ class Generator:
             return self.link_to(path, item_id)
 
         text = self.env.get_template(template).render(
-            link=link, title_of=self.title_of, internal=self.internal, is_published=lambda i: bool(self.published([i])),
+            link=link, title_of=self.title_of, internal=self.internal, mentioned_by=self.mentioned_by, is_published=lambda i: bool(self.published([i])),
             **context)
         return Page(path, text)
 
@@ -224,10 +240,14 @@ class Generator:
                 continue
             entries = self.library.of_kind(name)
             index_path = page_path(kind)
-            out.append(self.render("index.md.j2", index_path, kind=kind, entries=entries,
-                                   front=front_matter(title=kind.title),
-                                   items=[(e.item, relative_link(index_path, page_path(kind, e.item.id)))
-                                          for e in entries]))
+
+            def listed(group: list[Any]) -> list[tuple[Any, str]]:
+                return [(e.item, relative_link(index_path, page_path(kind, e.item.id))) for e in group]
+
+            groups = ([(stage, listed(group)) for stage, group in self.policies_by_process()] if name == "policy"
+                      else [("", listed(entries))])
+            out.append(self.render("index.md.j2", index_path, kind=kind, groups=groups,
+                                   front=front_matter(title=kind.title)))
             for entry in entries:
                 item = entry.item
                 path = page_path(kind, item.id)
@@ -236,6 +256,15 @@ class Generator:
                                        front=front_matter(title=plain(item.title), description=plain(item.summary),
                                                           tags=self.tags_for(item, kind))))
         return out
+
+    def policies_by_process(self) -> list[tuple[str, list[Any]]]:
+        groups: list[tuple[str, list[Any]]] = []
+        policies = self.library.of_kind("policy")
+        for key, name in [*PROCESS_NAMES.items(), (None, "Other protocols")]:
+            entries = [e for e in policies if e.item.process == key]
+            if entries:
+                groups.append((name, entries))
+        return groups
 
     def glossary_page(self) -> Page:
         kind = KINDS["glossary"]
@@ -266,7 +295,11 @@ class Generator:
                 nav.append({kind.title: page_path(kind)})
                 continue
             section: list[Any] = [page_path(kind)]
-            section += [{plain(e.item.title): page_path(kind, e.item.id)} for e in self.library.of_kind(name)]
+            if name == "policy":  # protocols are found by stage of the work (roles give the other route)
+                for stage, entries in self.policies_by_process():
+                    section.append({stage: [{plain(e.item.title): page_path(kind, e.item.id)} for e in entries]})
+            else:
+                section += [{plain(e.item.title): page_path(kind, e.item.id)} for e in self.library.of_kind(name)]
             nav.append({kind.title: section})
         for extra in ("about.md", "tags.md"):
             if (docs_dir / extra).exists():

@@ -37,10 +37,25 @@ class Related(Strict):
     terms: list[Id] = Field(default_factory=list, description="Ids of glossary terms.")
 
 
+Process = Literal["respond", "consent", "record", "decide", "work-together", "school-policy", "escalate"]
+PROCESS_NAMES = {
+    "respond": "Responding to a worry or a disclosure",
+    "consent": "Consent and information sharing",
+    "record": "Recording",
+    "decide": "Levels of need and referral",
+    "work-together": "Early help and working together",
+    "school-policy": "Behaviour, exclusion and attendance",
+    "escalate": "Disagreement and escalation",
+}
+
+
 class Policy(Item):
     """A policy or protocol page, e.g. consent, recording, information sharing, thresholds."""
 
+    process: Process | None = Field(None, description="Where it sits in the work, for navigation by process: "
+                                    + ", ".join(PROCESS_NAMES) + ".")
     plain_summary: Text = Field(description="The whole protocol in a few plain sentences anyone can follow.")
+    for_parents: Text | None = Field(None, description="What this means for parents and carers, in plain words (short sentences, everyday words).")
     legal_basis: list[LegalPoint] = Field(default_factory=list, description="What the law and guidance require.")
     steps: list[Step] = Field(min_length=1, description="The steps to follow, in order.")
     decisions: list[Decision] = Field(default_factory=list, description="Decision points along the way.")
