@@ -64,7 +64,9 @@ def test_generate_writes_navigation_and_abbreviations(project, cli):
     sections = {title: pages for entry in nav[1:] if isinstance(entry, dict) for title, pages in entry.items()}
     assert sections["Case studies"] == ["library/case-studies/index.md",
                                         {"First day back": "library/case-studies/first-day.md"}]
-    assert {"Consent protocol": "library/protocols/consent-protocol.md"} in sections["Protocols"]
+    # Protocols are grouped by stage of the work; one without a 'process' goes under "Other protocols".
+    assert sections["Protocols"] == ["library/protocols/index.md",
+                                     {"Other protocols": [{"Consent protocol": "library/protocols/consent-protocol.md"}]}]
     assert sections["Glossary"] == "library/glossary/index.md"
     abbreviations = project.read(f"{LIB}/.abbreviations.md").splitlines()
     assert abbreviations == ["*[DSL]: Designated safeguarding lead", "*[ESSW]: Extended schools social worker"]
