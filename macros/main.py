@@ -59,15 +59,18 @@ def define_env(env):
         raise KeyError(f"link('{item_id}'): no item or glossary term has this id")
 
     @env.macro
-    def items(kind: str | None = None, audience: str | None = None, tag: str | None = None) -> str:
-        """A bulleted list of items, filtered by kind, audience and/or tag, with their summaries."""
+    def items(kind: str | None = None, audience: str | None = None, tag: str | None = None,
+              level: int | None = None, spectrum: str | None = None) -> str:
+        """A bulleted list of items, filtered by kind, audience, tag, or a case's level of need / spectrum."""
         if kind is not None and kind not in KINDS:
             raise KeyError(f"items(kind='{kind}'): kind must be one of {', '.join(KINDS)}")
         library = lib()
         chosen = [e for e in library.entries.values()
                   if (kind is None or e.kind.name == kind)
                   and (audience is None or audience in e.item.audiences)
-                  and (tag is None or tag in e.item.tags)]
+                  and (tag is None or tag in e.item.tags)
+                  and (level is None or getattr(e.item, "level_of_need", None) == level)
+                  and (spectrum is None or getattr(e.item, "spectrum", None) == spectrum)]
         chosen.sort(key=lambda e: (e.kind.name, e.item.title.lower()))
         if not chosen:
             return "*Nothing published here yet.*"
