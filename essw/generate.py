@@ -280,6 +280,8 @@ class Generator:
         for term in sorted(self.library.terms.values(), key=lambda t: t.abbreviation or ""):
             if term.abbreviation:
                 lines.append(f"*[{term.abbreviation}]: {inline(term.term)}")
+                if not term.abbreviation.endswith("s"):  # 'ESSWs' and 'CAFs' get a tooltip too
+                    lines.append(f"*[{term.abbreviation}s]: {inline(term.term)} (more than one)")
         return "\n".join(lines) + "\n"
 
     def nav(self, docs_dir: Path) -> str:

@@ -22,7 +22,7 @@ Line = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 
 Audience = Literal["essw", "school-staff", "dsl", "school-leaders", "parents", "trainers", "social-care"]
 AUDIENCE_NAMES: dict[str, str] = {
-    "essw": "New to the role (ESSWs)",
+    "essw": "New to the role (school social workers)",
     "school-staff": "School staff",
     "dsl": "Designated safeguarding leads",
     "school-leaders": "School leaders",
