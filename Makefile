@@ -9,9 +9,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-site
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: site test serve validate clean chromium
+.PHONY: site test serve validate clean chromium system-packages
 
-$(STAMP): requirements/site.txt pyproject.toml
+# Debian packages the build needs: Pango and a font for the PDF packs (WeasyPrint).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-packages:
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  echo "Installing Pango and DejaVu fonts for the printable packs"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	fi
+
+$(STAMP): requirements/site.txt pyproject.toml | system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements/site.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
@@ -21,7 +29,7 @@ $(TSTAMP): $(STAMP) requirements/test.txt
 	$(BIN)/python -m pip install --quiet -r requirements/test.txt
 	touch $@
 
-site: $(STAMP)
+site: system-packages $(STAMP)
 	$(BIN)/essw validate
 	$(BIN)/essw build
 
@@ -35,11 +43,10 @@ validate: $(STAMP)
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "Installing Debian's chromium package for the browser tests"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-test: $(TSTAMP) chromium
+test: system-packages $(TSTAMP) chromium
 	$(BIN)/python -m pytest
 
 clean:

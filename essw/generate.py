@@ -152,6 +152,12 @@ def describe_when(case: Any, value: Any) -> str:
     return "If " + " and ".join(parts)
 
 
+def pack_files_for(kind: str, item_id: str) -> list[tuple[str, str]]:
+    from .packs import PACKS, pack_files
+
+    return [(f"../{PACKS}/{name}", label) for name, label in pack_files(kind, item_id)]
+
+
 class Generator:
     def __init__(self, library: Library, *, today: dt.date | None = None, internal: bool = False):
         self.library = library
@@ -171,7 +177,7 @@ class Generator:
         self.env.globals.update(
             AUDIENCE_NAMES=AUDIENCE_NAMES, LEVEL_NAMES=LEVEL_NAMES, RATING_NAMES=RATING_NAMES, KINDS=KINDS,
             case_data=case_data, case_data_when=lambda w: [c.model_dump(exclude_none=True) for c in conditions(w)],
-            script_json=script_json, describe_when=describe_when, node_title=node_title,
+            script_json=script_json, pack_files=pack_files_for, describe_when=describe_when, node_title=node_title,
         )
 
     # -- links -------------------------------------------------------------------------------------
@@ -330,9 +336,17 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
+def _site_name(docs_dir: Path) -> str:
+    config = docs_dir.parent / "mkdocs.yml"
+    found = re.search(r"^site_name:\s*(.+)$", config.read_text(encoding="utf-8"), re.M) if config.exists() else None
+    return found.group(1).strip().strip("'\"") if found else "School Social Work Knowledge Base"
+
+
 def generate(library: Library, docs_dir: Path, *, internal: bool = False,
-             today: dt.date | None = None) -> dict[str, int]:
+             today: dt.date | None = None, packs: bool = True) -> dict[str, int]:
     """Write the generated part of the docs tree; return counts of written, unchanged, removed."""
+    from .packs import PACKS, PackMaker, write_packs
+
     gen = Generator(library.public(internal), today=today, internal=internal)
     out_dir = docs_dir / OUTPUT
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
@@ -346,11 +360,16 @@ def generate(library: Library, docs_dir: Path, *, internal: bool = False,
     wanted[out_dir / NAV_FILE] = gen.nav(docs_dir)
     wanted[out_dir / ABBREVIATIONS_FILE] = gen.abbreviations()
 
-    counts = {"written": 0, "unchanged": 0, "removed": 0}
+    counts = {"written": 0, "unchanged": 0, "removed": 0, "packs": 0}
     for path, text in wanted.items():
         counts["written" if write_if_changed(path, text) else "unchanged"] += 1
+    keep: set[Path] = set()
+    if packs:
+        maker = PackMaker(gen.library, site_name=_site_name(docs_dir), safe_markdown=safe_markdown,
+                          describe_when=describe_when)
+        keep, counts["packs"] = write_packs(maker.packs(), out_dir / PACKS)
     for path in sorted(out_dir.rglob("*"), reverse=True):
-        if path.is_file() and path not in wanted:
+        if path.is_file() and path not in wanted and path not in keep:
             path.unlink()
             counts["removed"] += 1
         elif path.is_dir() and not any(path.iterdir()):

@@ -1,0 +1,124 @@
+"""Printable training packs: PDFs made from the same sources as the web pages.
+
+Every workshop gets a facilitator guide and a handout pack; every case study gets a discussion
+pack with every branch and the debriefs. They are HTML from Jinja2 templates, laid out for A4 by
+print CSS (title page, page numbers, rows that never split) and turned into PDF by WeasyPrint,
+offline. A PDF is only re-rendered when its HTML changes, so rebuilding stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+from .model.case import RATING_NAMES, node_title
+from .model.common import AUDIENCE_NAMES
+
+TEMPLATES = Path(__file__).parent / "templates" / "print"
+PACKS = "packs"
+"""Folder under docs/library/ for the PDFs."""
+
+
+@dataclass(frozen=True)
+class Pack:
+    """One PDF: where it goes (under docs/library/packs/) and the HTML it is made from."""
+
+    filename: str
+    title: str
+    html: str
+
+
+def pack_files(kind: str, item_id: str) -> list[tuple[str, str]]:
+    """(filename, link text) of the packs an item has; used by the web pages to link them."""
+    if kind == "workshop":
+        return [(f"{item_id}-facilitator-guide.pdf", "Facilitator guide (PDF)"),
+                (f"{item_id}-handouts.pdf", "Handouts and evaluation form (PDF)")]
+    if kind == "case":
+        return [(f"{item_id}-discussion-pack.pdf", "Discussion pack with every branch (PDF)")]
+    return []
+
+
+def _md(safe: Callable[[Any], str]) -> tuple[Callable[[Any], Markup], Callable[[Any], Markup]]:
+    converter = markdown.Markdown(extensions=["tables", "sane_lists"])
+
+    def block(text: Any) -> Markup:
+        converter.reset()
+        return Markup(converter.convert(safe(text)))
+
+    def inline(text: Any) -> Markup:
+        html = block(text)
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = Markup(html[3:-4])
+        return html
+
+    return block, inline
+
+
+class PackMaker:
+    def __init__(self, library: Any, *, site_name: str, safe_markdown: Callable[[Any], str],
+                 describe_when: Callable[[Any, Any], str]):
+        self.library = library
+        block, inline = _md(safe_markdown)
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                                      undefined=jinja2.StrictUndefined)
+        published = [i for i in list(library.entries) + list(library.terms)]
+        self.env.filters.update(md_block=block, md_inline=inline,
+                                published=lambda ids: [i for i in ids if i in published])
+        self.env.globals.update(RATING_NAMES=RATING_NAMES, node_title=node_title, describe_when=describe_when,
+                                title_of=lambda i: library.entries[i].item.title if i in library.entries
+                                else library.terms[i].term)
+        self.css = (TEMPLATES / "pack.css").read_text(encoding="utf-8")
+        self.site_name = site_name
+        self.block = block
+
+    def _render(self, template: str, item: Any, kind_label: str, meta: list[tuple[str, str]]) -> str:
+        return self.env.get_template(template).render(
+            item=item, title=item.title, summary=self.block(item.summary), kind_label=kind_label, meta=meta,
+            css=self.css, site_name=self.site_name, reviewed=item.reviewed.strftime("%-d %B %Y"))
+
+    def packs(self) -> list[Pack]:
+        out: list[Pack] = []
+        for entry in self.library.of_kind("workshop"):
+            w = entry.item
+            meta = [("For", ", ".join(AUDIENCE_NAMES[a] for a in w.audiences)),
+                    ("Length", f"{w.duration_minutes} minutes"), ("Owner", w.owner),
+                    ("Next review due", w.review_by.strftime("%-d %B %Y"))]
+            guide, handouts = pack_files("workshop", w.id)
+            out.append(Pack(guide[0], w.title, self._render("workshop-guide.html.j2", w, "Facilitator guide", meta)))
+            out.append(Pack(handouts[0], w.title, self._render("workshop-handouts.html.j2", w, "Handouts", meta)))
+        for entry in self.library.of_kind("case"):
+            c = entry.item
+            meta = [("For", ", ".join(AUDIENCE_NAMES[a] for a in c.audiences)),
+                    ("Time", f"about {c.minutes} minutes to play; allow longer for discussion"),
+                    ("Owner", c.owner), ("Next review due", c.review_by.strftime("%-d %B %Y"))]
+            (name, _), = pack_files("case", c.id)
+            out.append(Pack(name, c.title, self._render("case-pack.html.j2", c, "Case discussion pack", meta)))
+        return out
+
+
+def write_packs(packs: list[Pack], folder: Path) -> tuple[set[Path], int]:
+    """Render each pack to PDF unless its HTML is unchanged; return the files kept and how many were made."""
+    import weasyprint  # imported here: only builds that make packs need Pango
+
+    folder.mkdir(parents=True, exist_ok=True)
+    keep: set[Path] = set()
+    made = 0
+    for pack in packs:
+        pdf = folder / pack.filename
+        stamp = folder / f".{pack.filename}.sha256"
+        digest = hashlib.sha256(pack.html.encode("utf-8")).hexdigest()
+        keep.update({pdf, stamp})
+        if pdf.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == digest:
+            continue
+        tmp = pdf.with_name(f".{pdf.name}.tmp")
+        weasyprint.HTML(string=pack.html, base_url=str(TEMPLATES)).write_pdf(str(tmp))
+        tmp.replace(pdf)
+        stamp.write_text(digest + "\n", encoding="utf-8")
+        made += 1
+    return keep, made
