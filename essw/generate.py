@@ -45,6 +45,8 @@ AUDIENCE_SECTIONS = [
     ("Parents and carers", "parents-and-carers"),
 ]
 GENERATED_ORDER = ["case", "policy", "role", "workshop", "path", "glossary"]
+AUDIENCE_KINDS = {"parents-and-carers": "explainer"}
+"""Generated pages that sit inside a hand-written audience section rather than a section of their own."""
 
 
 @dataclass
@@ -238,7 +240,7 @@ class Generator:
 
     # -- pages -------------------------------------------------------------------------------------
     def pages(self) -> list[Page]:
-        out: list[Page] = []
+        out: list[Page] = self.explainer_pages()
         for name in GENERATED_ORDER:
             kind = KINDS[name]
             if name == "glossary":
@@ -272,6 +274,14 @@ class Generator:
                 groups.append((name, entries))
         return groups
 
+    def explainer_pages(self) -> list[Page]:
+        kind = KINDS["explainer"]
+        return [self.render("explainer.md.j2", page_path(kind, e.item.id), item=e.item, kind=kind,
+                            review=self.review_state(e.item),
+                            front=front_matter(title=plain(e.item.title), description=plain(e.item.summary),
+                                               tags=self.tags_for(e.item, kind)))
+                for e in self.library.of_kind("explainer")]
+
     def glossary_page(self) -> Page:
         kind = KINDS["glossary"]
         glossary = self.library.glossary
@@ -294,7 +304,10 @@ class Generator:
         """The site navigation: hand-written audience sections, then the generated sections."""
         nav: list[Any] = [{"Home": "index.md"}]
         for title, folder in AUDIENCE_SECTIONS:
-            pages = _hand_written(docs_dir, folder)
+            pages: list[Any] = list(_hand_written(docs_dir, folder))
+            if folder in AUDIENCE_KINDS:
+                kind = KINDS[AUDIENCE_KINDS[folder]]
+                pages += [{plain(e.item.title): page_path(kind, e.item.id)} for e in self.library.of_kind(kind.name)]
             if pages:
                 nav.append({title: pages})
         for name in GENERATED_ORDER:

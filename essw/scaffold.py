@@ -15,7 +15,7 @@ from .model import KINDS
 from .project import Project
 
 TEMPLATES = Path(__file__).parent / "templates" / "new"
-SCAFFOLD_KINDS = ("case", "policy", "role", "workshop", "path", "term")
+SCAFFOLD_KINDS = ("case", "policy", "role", "workshop", "path", "explainer", "term")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from .case import Case
 from .common import Item
+from .explainer import Explainer
 from .path import LearningPath
 from .policy import Policy
 from .role import Role
@@ -35,8 +36,9 @@ KINDS: dict[str, Kind] = {
         Kind("role", Role, "roles", "roles", "Role guides", "a role guide"),
         Kind("workshop", Workshop, "workshops", "workshops", "Workshops", "a workshop pack"),
         Kind("path", LearningPath, "paths", "paths", "Learning paths", "a learning path"),
+        Kind("explainer", Explainer, "explainers", "parents", "For parents and carers", "a parents' explainer"),
         Kind("glossary", Glossary, "glossary.yml", "glossary", "Glossary", "the glossary"),
     )
 }
 
-__all__ = ["KINDS", "Kind", "Case", "Policy", "Role", "Workshop", "LearningPath", "Glossary", "Term", "Item"]
+__all__ = ["KINDS", "Kind", "Case", "Policy", "Role", "Workshop", "LearningPath", "Glossary", "Term", "Item", "Explainer"]
