@@ -60,7 +60,7 @@ def define_env(env):
 
     @env.macro
     def items(kind: str | None = None, audience: str | None = None, tag: str | None = None,
-              level: int | None = None, spectrum: str | None = None) -> str:
+              level: int | None = None, spectrum: str | None = None, summaries: bool = True) -> str:
         """A bulleted list of items, filtered by kind, audience, tag, or a case's level of need / spectrum."""
         if kind is not None and kind not in KINDS:
             raise KeyError(f"items(kind='{kind}'): kind must be one of {', '.join(KINDS)}")
@@ -77,7 +77,8 @@ def define_env(env):
         lines = []
         for e in chosen:
             target = relative_link(here(), page_path(e.kind, e.item.id))
-            lines.append(f"- **[{inline(e.item.title)}]({target})**: {inline(e.item.summary)}")
+            summary = f": {inline(e.item.summary)}" if summaries else ""
+            lines.append(f"- **[{inline(e.item.title)}]({target})**{summary}")
         return "\n".join(lines)
 
     @env.macro

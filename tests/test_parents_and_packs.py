@@ -1,0 +1,228 @@
+"""Parents' pages read easily, and every printable pack is a real, complete A4 PDF.
+
+The readability gate measures each parents' page on its own prose: the paragraphs and list items
+of the article, without the navigation, the site-wide safety block, tags, sources or footer.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ESSW, REPO
+from essw.sources import load_library
+
+pytestmark = pytest.mark.slow
+
+MAX_GRADE = 6.0
+MIN_EASE = 60.0
+MAX_SENTENCE_WORDS = 25
+# GOV.UK's words to avoid (foster is fine for foster carers, so it is checked apart).
+WORDS_TO_AVOID = {"agenda", "collaborate", "deliver", "deploy", "empower", "facilitate", "impact", "key",
+                  "leverage", "liaise", "overarching", "robust", "streamline", "tackle", "utilise"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("parents") / "site"
+    result = subprocess.run([*ESSW, "--root", str(REPO), "build", "--site-dir", str(out)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def library():
+    library, report = load_library(REPO)
+    assert not report.errors
+    return library
+
+
+class Prose(HTMLParser):
+    """Sentences from <p> and <li> in the article, stopping at the Sources heading."""
+
+    SKIP_CLASSES = ("essw-danger", "md-tags", "md-source-file")
+
+    def __init__(self):
+        super().__init__()
+        self.in_article = False
+        self.stack: list[tuple[str, bool]] = []
+        self.done = False
+        self.blocks: list[str] = []
+        self.current: list[str] | None = None
+
+    def skipping(self) -> bool:
+        return any(skip for _, skip in self.stack)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "article":
+            self.in_article = True
+        if not self.in_article or self.done:
+            return
+        if tag in ("h2",) and (attrs.get("id") or "") == "sources":
+            self.done = True
+            return
+        classes = attrs.get("class") or ""
+        skip = tag in ("small", "script", "style", "nav", "h1") or any(c in classes for c in self.SKIP_CLASSES)
+        self.stack.append((tag, skip))
+        if tag in ("p", "li") and not self.skipping() and self.current is None:
+            self.current = []
+
+    def handle_endtag(self, tag):
+        if not self.in_article or self.done:
+            if tag == "article":
+                self.in_article = False
+            return
+        while self.stack:
+            open_tag, _ = self.stack.pop()
+            if open_tag == tag:
+                break
+        if tag in ("p", "li") and self.current is not None:
+            text = " ".join("".join(self.current).split())
+            if text:
+                self.blocks.append(text)
+            self.current = None
+
+    def handle_data(self, data):
+        if self.current is not None and not self.skipping():
+            self.current.append(data)
+
+
+def prose(page: Path) -> list[str]:
+    parser = Prose()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.blocks
+
+
+def sentences(blocks: list[str]) -> list[str]:
+    out = []
+    for block in blocks:
+        out += [s.strip() for s in re.split(r"(?<=[.!?])\s+", block) if s.strip()]
+    return out
+
+
+def parents_pages(site: Path, library) -> list[Path]:
+    pages = sorted((site / "parents-and-carers").glob("*.html"))
+    pages += [site / "library" / "parents" / f"{e.item.id}.html" for e in library.of_kind("explainer")]
+    return pages
+
+
+def test_there_are_at_least_eight_explainers(library):
+    assert len(library.of_kind("explainer")) >= 8
+
+
+def test_textstat_works_offline_without_a_pronunciation_download():
+    from importlib.metadata import version
+
+    import textstat
+
+    assert version("textstat") == "0.7.4", "later versions download cmudict at first use and fail offline"
+    assert textstat.syllable_count("family") == 3
+
+
+def test_every_parents_page_reads_at_a_reading_age_of_9_to_11(site, library):
+    import textstat
+
+    failures = []
+    for page in parents_pages(site, library):
+        text = " ".join(sentences(prose(page)))
+        assert len(text.split()) > 60, f"{page.name}: too little prose found to measure"
+        grade = textstat.flesch_kincaid_grade(text)
+        ease = textstat.flesch_reading_ease(text)
+        if grade > MAX_GRADE or ease < MIN_EASE:
+            failures.append(f"{page.relative_to(site)}: grade {grade}, ease {ease}")
+    assert not failures, "hard to read: " + "; ".join(failures)
+
+
+def test_no_sentence_on_a_parents_page_runs_past_25_words(site, library):
+    long = []
+    for page in parents_pages(site, library):
+        for sentence in sentences(prose(page)):
+            if len(sentence.split()) > MAX_SENTENCE_WORDS:
+                long.append(f"{page.name}: {sentence}")
+    assert not long, "\n".join(long)
+
+
+def test_parents_pages_avoid_govuk_words_to_avoid(site, library):
+    found = []
+    for page in parents_pages(site, library):
+        words = re.findall(r"[a-z]+", " ".join(prose(page)).lower())
+        for word in words:
+            stem = re.sub(r"(s|d|ed|ing|es)$", "", word)
+            if word in WORDS_TO_AVOID or stem in WORDS_TO_AVOID:
+                found.append(f"{page.name}: {word}")
+    assert not found, found
+
+
+def test_each_explainer_ends_with_what_to_do_next_and_the_local_contact(site, library):
+    extra = re.search(r"^extra:\n.*", (REPO / "mkdocs.yml").read_text(encoding="utf-8"), re.S | re.M).group(0)
+    local = yaml.safe_load(extra)["extra"]["local"]
+    for entry in library.of_kind("explainer"):
+        html = (site / "library" / "parents" / f"{entry.item.id}.html").read_text(encoding="utf-8")
+        assert 'id="what-to-do-next"' in html, entry.item.id
+        tail = html[html.index('id="what-to-do-next"'):]
+        assert local["front_door_phone"] in tail, entry.item.id
+        assert local["front_door_name"].replace("'", "&#39;") in tail or local["front_door_name"] in tail
+
+
+# -- printable packs ----------------------------------------------------------------------------
+
+def test_at_least_six_workshops_with_timings_that_add_up(library):
+    workshops = library.of_kind("workshop")
+    assert len(workshops) >= 6
+    for entry in workshops:
+        w = entry.item
+        assert sum(step.minutes for step in w.plan) == w.duration_minutes, w.id
+
+
+def _pdf_text(path: Path) -> tuple[int, str, object]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages), reader
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").split()).lower()
+
+
+def test_every_workshop_has_a_facilitator_guide_and_handouts_pdf(site, library):
+    for entry in library.of_kind("workshop"):
+        w = entry.item
+        packs = site / "library" / "packs"
+        pages, text, reader = _pdf_text(packs / f"{w.id}-facilitator-guide.pdf")
+        assert pages > 1
+        assert _squash(w.title) in _squash(text)
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (595, 842), "not A4"
+        assert "Page 2 of" in text, "no page numbers"
+        pages, text, _ = _pdf_text(packs / f"{w.id}-handouts.pdf")
+        assert pages >= len(w.handouts)
+        for handout in w.handouts:
+            assert _squash(handout.title) in _squash(text), (w.id, handout.title)
+        assert "evaluation form" in _squash(text)
+
+
+def test_every_case_has_a_discussion_pack_with_every_branch(site, library):
+    for entry in library.of_kind("case"):
+        c = entry.item
+        pages, text, _ = _pdf_text(site / "library" / "packs" / f"{c.id}-discussion-pack.pdf")
+        assert pages > 0
+        flat = _squash(text)
+        assert _squash(c.title)[:40] in flat
+        for node in c.nodes.values():
+            for choice in node.choices:
+                assert _squash(choice.label)[:30] in flat, (c.id, choice.label)
+
+
+def test_pack_pages_link_their_pdfs(site, library):
+    for entry in library.of_kind("workshop"):
+        html = (site / "library" / "workshops" / f"{entry.item.id}.html").read_text(encoding="utf-8")
+        assert f'href="../packs/{entry.item.id}-facilitator-guide.pdf"' in html
+        assert f'href="../packs/{entry.item.id}-handouts.pdf"' in html
