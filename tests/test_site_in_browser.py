@@ -1,0 +1,122 @@
+"""The real site, every page, in headless Chromium: no WCAG 2.2 AA violations (axe-core), no
+request to any other host, no cookies; print view without navigation; checklists that remember."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ESSW, REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (make chromium)")]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "site"
+    result = subprocess.run([*ESSW, "--root", str(REPO), "build", "--site-dir", str(out)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                           "--disable-component-update", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+def all_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
+
+
+# Every page in the light palette; in the dark palette, one page of every kind (the same templates).
+DARK_SAMPLE = ["index.html", "parents-and-carers/index.html", "library/case-studies/abdi.html",
+               "library/protocols/consent.html", "library/roles/essw.html", "library/workshops/parenting-workshop.html",
+               "library/paths/essw-induction.html", "library/glossary/index.html",
+               "library/parents/will-you-take-my-children-away.html", "new-to-the-role/levels-of-need.html"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_passes_axe_and_stays_on_this_host(browser, site, base_url, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    axe = Axe()
+    violations, foreign = {}, []
+    pages = all_pages(site) if scheme == "light" else DARK_SAMPLE
+    assert len(pages) > 30 or scheme == "dark"
+    for rel in pages:
+        page.goto(f"{base_url}/{rel}", wait_until="load")
+        result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        if result.violations_count:
+            violations[rel] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result.response["violations"]]
+    for url in requested:
+        parts = urlparse(url)
+        if parts.scheme not in ("data", "blob") and parts.hostname != "127.0.0.1":
+            foreign.append(url)
+    cookies = context.cookies()
+    context.close()
+    assert not violations, violations
+    assert not foreign, foreign
+    assert not cookies
+
+
+def test_print_view_hides_navigation(browser, base_url):
+    page = browser.new_page()
+    page.goto(f"{base_url}/library/workshops/demystifying-social-work.html")
+    page.emulate_media(media="print")
+    for selector in (".md-header", ".md-sidebar--primary", ".md-footer"):
+        assert not page.locator(selector).first.is_visible(), selector
+    assert page.locator("article h1").is_visible()
+    page.close()
+
+
+def test_learning_path_checklist_ticks_persist_across_reloads(browser, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base_url}/library/paths/essw-induction.html")
+    boxes = page.locator(".essw-check")
+    assert boxes.count() >= 5
+    boxes.nth(0).check()
+    boxes.nth(2).press("Space")  # keyboard works too
+    page.reload()
+    boxes = page.locator(".essw-check")
+    assert boxes.nth(0).is_checked() and boxes.nth(2).is_checked()
+    assert not boxes.nth(1).is_checked()
+    label = page.locator(f"label[for='{boxes.nth(0).get_attribute('id')}']")
+    assert label.inner_text().strip()
+    context.close()
