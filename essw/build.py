@@ -34,13 +34,14 @@ class EngineError(Exception):
     """The site engine failed; carries its own output for the user."""
 
 
-def validate_and_generate(project: Project, *, strict: bool = False, internal: bool = False) -> tuple[Report, dict[str, int]]:
+def validate_and_generate(project: Project, *, strict: bool = False, internal: bool = False,
+                          packs: bool = True) -> tuple[Report, dict[str, int]]:
     """Load and check every source; write the Markdown only if there are no errors."""
     library, report = load_library(project.root)
     failing = report.errors + (report.warnings if strict else [])
     if failing:
         raise SourceError(sorted(set(report.problems)))
-    counts = generate(library, project.docs_dir, internal=internal)
+    counts = generate(library, project.docs_dir, internal=internal, packs=packs)
     return report, counts
 
 
@@ -52,10 +53,10 @@ def _engine_command(engine: str, project: Project, out_dir: Path, config: Path) 
 
 
 def build_site(project: Project, *, engine: str = "mkdocs", strict: bool = False, internal: bool = False,
-               site_dir: Path | None = None) -> BuildResult:
+               site_dir: Path | None = None, packs: bool = True) -> BuildResult:
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    report, counts = validate_and_generate(project, strict=strict, internal=internal)
+    report, counts = validate_and_generate(project, strict=strict, internal=internal, packs=packs)
     target = (site_dir or project.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     # The engine writes into a work folder inside the project (Zensical insists on that); only a

@@ -40,7 +40,8 @@ def cmd_validate(project: Project, args: argparse.Namespace) -> int:
 def cmd_generate(project: Project, args: argparse.Namespace) -> int:
     from .build import validate_and_generate
 
-    report, counts = validate_and_generate(project, strict=args.strict, internal=args.internal)
+    report, counts = validate_and_generate(project, strict=args.strict, internal=args.internal,
+                                           packs=not args.no_packs)
     _print_report(report)
     print(f"Generated docs/library: {counts['written']} written, {counts['unchanged']} unchanged, "
           f"{counts['removed']} removed.", file=sys.stderr)
@@ -51,7 +52,8 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
     from .build import build_site
 
     site_dir = Path(args.site_dir).resolve() if args.site_dir else None
-    result = build_site(project, engine=args.engine, strict=args.strict, internal=args.internal, site_dir=site_dir)
+    result = build_site(project, engine=args.engine, strict=args.strict, internal=args.internal, site_dir=site_dir,
+                        packs=not args.no_packs)
     _print_report(result.report)
     print(f"Built the site with {args.engine} into {result.site_dir}.", file=sys.stderr)
     return 0
@@ -93,6 +95,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("generate", help="write the Markdown pages from the sources (no site build)")
     s.add_argument("--strict", action="store_true", help="treat warnings as errors")
     s.add_argument("--internal", action="store_true", help="include items marked 'visibility: internal'")
+    s.add_argument("--no-packs", action="store_true", help="skip the printable PDF packs")
     s.set_defaults(func=cmd_generate)
 
     s = sub.add_parser("build", help="validate, generate and build the site into site/")
@@ -100,6 +103,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--strict", action="store_true", help="treat warnings as errors")
     s.add_argument("--internal", action="store_true", help="include items marked 'visibility: internal'")
     s.add_argument("--site-dir", help="where to write the site (default: site/)")
+    s.add_argument("--no-packs", action="store_true", help="skip the printable PDF packs (faster previews)")
     s.set_defaults(func=cmd_build)
 
     s = sub.add_parser("serve", help="live preview that rebuilds when a source changes")

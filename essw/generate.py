@@ -161,7 +161,8 @@ def pack_files_for(kind: str, item_id: str) -> list[tuple[str, str]]:
 
 
 class Generator:
-    def __init__(self, library: Library, *, today: dt.date | None = None, internal: bool = False):
+    def __init__(self, library: Library, *, today: dt.date | None = None, internal: bool = False,
+                 packs: bool = True):
         self.library = library
         self.today = today or dt.date.today()
         self.internal = internal
@@ -179,7 +180,7 @@ class Generator:
         self.env.globals.update(
             AUDIENCE_NAMES=AUDIENCE_NAMES, LEVEL_NAMES=LEVEL_NAMES, RATING_NAMES=RATING_NAMES, KINDS=KINDS,
             case_data=case_data, case_data_when=lambda w: [c.model_dump(exclude_none=True) for c in conditions(w)],
-            script_json=script_json, pack_files=pack_files_for, describe_when=describe_when, node_title=node_title,
+            script_json=script_json, pack_files=pack_files_for if packs else (lambda kind, item_id: []), describe_when=describe_when, node_title=node_title,
         )
 
     # -- links -------------------------------------------------------------------------------------
@@ -360,7 +361,7 @@ def generate(library: Library, docs_dir: Path, *, internal: bool = False,
     """Write the generated part of the docs tree; return counts of written, unchanged, removed."""
     from .packs import PACKS, PackMaker, write_packs
 
-    gen = Generator(library.public(internal), today=today, internal=internal)
+    gen = Generator(library.public(internal), today=today, internal=internal, packs=packs)
     out_dir = docs_dir / OUTPUT
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
         raise RuntimeError(f"{out_dir} exists but was not made by essw; refusing to overwrite it")
