@@ -20,7 +20,7 @@ def test_new_then_validate_succeeds_for_every_kind(project, cli):
         assert result.returncode == 0, result.output
         assert "Wrote " in result.stderr
     for kind, folder in [("case", "scenarios"), ("policy", "policies"), ("role", "roles"),
-                         ("workshop", "workshops"), ("path", "paths")]:
+                         ("workshop", "workshops"), ("path", "paths"), ("explainer", "explainers")]:
         text = project.read(f"{folder}/brand-new-{kind}.yml")
         assert f"id: brand-new-{kind}\n" in text
         assert f"$schema=../schemas/{kind}.schema.json" in text.splitlines()[0]
@@ -28,7 +28,8 @@ def test_new_then_validate_succeeds_for_every_kind(project, cli):
 
     result = project.run("validate")
     assert result.returncode == 0, result.output
-    assert "All sources are valid: 14 items checked." in result.stderr
+    # The fixture's 8 items, plus one new item of each of the 7 kinds 'essw new' makes.
+    assert "All sources are valid: 15 items checked." in result.stderr
 
 
 def test_new_uses_the_given_title(project, cli):

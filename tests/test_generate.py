@@ -69,7 +69,9 @@ def test_generate_writes_navigation_and_abbreviations(project, cli):
                                      {"Other protocols": [{"Consent protocol": "library/protocols/consent-protocol.md"}]}]
     assert sections["Glossary"] == "library/glossary/index.md"
     abbreviations = project.read(f"{LIB}/.abbreviations.md").splitlines()
-    assert abbreviations == ["*[DSL]: Designated safeguarding lead", "*[ESSW]: Extended schools social worker"]
+    assert abbreviations == ["*[DSL]: Designated safeguarding lead", "*[DSLs]: Designated safeguarding lead (more than one)",
+                             "*[ESSW]: Extended schools social worker",
+                             "*[ESSWs]: Extended schools social worker (more than one)"]
 
 
 def test_mkdocs_yml_inherits_the_generated_navigation(project):
