@@ -34,6 +34,8 @@ OUTPUT = "library"
 MARKER = ".generated-by-essw"
 NAV_FILE = ".nav.yml"
 ABBREVIATIONS_FILE = ".abbreviations.md"
+INDEX_FILE = ".index.json"
+"""What the macros for hand-written pages need, so the site engine never re-reads the sources."""
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
 ASSETS = Path(__file__).parent / "assets"
@@ -291,6 +293,17 @@ class Generator:
                            review=self.review_state(glossary) if glossary else None,
                            front=front_matter(title=kind.title))
 
+    def index(self) -> str:
+        items = {}
+        for item_id, entry in sorted(self.library.entries.items()):
+            item = entry.item
+            items[item_id] = {"kind": entry.kind.name, "path": page_path(entry.kind, item_id), "title": item.title,
+                              "summary": item.summary, "audiences": list(item.audiences), "tags": list(item.tags),
+                              "level": getattr(item, "level_of_need", None), "spectrum": getattr(item, "spectrum", None)}
+        terms = {t.id: {"term": t.term, "abbreviation": t.abbreviation, "definition": t.definition,
+                        "path": page_path(KINDS["glossary"])} for t in self.library.terms.values()}
+        return json.dumps({"items": items, "terms": terms}, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
     def abbreviations(self) -> str:
         """The snippet appended to every page, so each abbreviation gets a tooltip."""
         lines = []
@@ -372,6 +385,7 @@ def generate(library: Library, docs_dir: Path, *, internal: bool = False,
         if asset.is_file():
             wanted[out_dir / "assets" / asset.name] = asset.read_text(encoding="utf-8")
     wanted[out_dir / NAV_FILE] = gen.nav(docs_dir)
+    wanted[out_dir / INDEX_FILE] = gen.index()
     wanted[out_dir / ABBREVIATIONS_FILE] = gen.abbreviations()
 
     counts = {"written": 0, "unchanged": 0, "removed": 0, "packs": 0}

@@ -1,37 +1,33 @@
 """mkdocs-macros helpers for hand-written pages (opt in with 'render_macros: true').
 
-They reach the same validated library the generator uses, so a hand-written page can link to an
-item by id, list items for an audience, quote a glossary term, or show the local contacts from
-mkdocs.yml ``extra:``. Text from YAML sources is returned as Markdown and never re-rendered as a
-template, so a source containing '{{' is shown as text.
+They read the index that 'essw generate' writes (docs/library/.index.json) from the validated
+sources, so a hand-written page can link to an item by id, list items for an audience, quote a
+glossary term, or show the local contacts from mkdocs.yml ``extra:`` - without the site engine
+reading the sources a second time. Text from sources is returned as Markdown and never rendered
+as a template, so a source containing '{{' is shown as text. Works under MkDocs and Zensical.
 """
 
 from __future__ import annotations
 
-import os
+import json
 from pathlib import Path
 
-from essw.generate import page_path, relative_link, inline
-from essw.model import KINDS
-from essw.sources import load_library
+from essw.generate import INDEX_FILE, OUTPUT, inline, relative_link
 
-_cache: dict[str, object] = {}
+KINDS = ("case", "policy", "role", "workshop", "path", "explainer")
 
 
-def _library(root: Path):
-    """Load the library once per build; the plugin has already validated it."""
-    key = str(root)
-    if key not in _cache:
-        library, report = load_library(root)
-        if report.errors:
-            raise ValueError("the content sources have errors; run 'essw validate'")
-        _cache.clear()
-        _cache[key] = library
-    return _cache[key]
+def _index(docs_dir: Path) -> dict:
+    path = docs_dir / OUTPUT / INDEX_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run 'essw generate' (or 'make site') first")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def define_env(env):
     root = Path(env.project_dir)
+    docs_dir = root / env.conf.get("docs_dir", "docs") if not Path(env.conf.get("docs_dir", "docs")).is_absolute() \
+        else Path(env.conf["docs_dir"])
 
     def here() -> str:
         """The current page's path under docs/ (MkDocs has page.file, Zensical page.path)."""
@@ -41,21 +37,19 @@ def define_env(env):
         file = getattr(page, "file", None)
         return file.src_uri if file is not None else str(page.path)
 
-    def lib():
-        library = _library(root)
-        return library.public(bool(os.environ.get("ESSW_INTERNAL")))
+    def index() -> dict:
+        return _index(docs_dir)
 
     @env.macro
     def link(item_id: str, text: str | None = None) -> str:
         """A Markdown link to any item or glossary term by id; fails the build if the id is unknown."""
-        library = lib()
-        if item_id in library.entries:
-            entry = library.entries[item_id]
-            target = relative_link(here(), page_path(entry.kind, item_id))
-            return f"[{inline(text or entry.item.title)}]({target})"
-        if item_id in library.terms:
-            target = relative_link(here(), page_path(KINDS["glossary"]), item_id)
-            return f"[{inline(text or library.terms[item_id].term)}]({target})"
+        data = index()
+        if item_id in data["items"]:
+            item = data["items"][item_id]
+            return f"[{inline(text or item['title'])}]({relative_link(here(), item['path'])})"
+        if item_id in data["terms"]:
+            term = data["terms"][item_id]
+            return f"[{inline(text or term['term'])}]({relative_link(here(), term['path'], item_id)})"
         raise KeyError(f"link('{item_id}'): no item or glossary term has this id")
 
     @env.macro
@@ -64,32 +58,30 @@ def define_env(env):
         """A bulleted list of items, filtered by kind, audience, tag, or a case's level of need / spectrum."""
         if kind is not None and kind not in KINDS:
             raise KeyError(f"items(kind='{kind}'): kind must be one of {', '.join(KINDS)}")
-        library = lib()
-        chosen = [e for e in library.entries.values()
-                  if (kind is None or e.kind.name == kind)
-                  and (audience is None or audience in e.item.audiences)
-                  and (tag is None or tag in e.item.tags)
-                  and (level is None or getattr(e.item, "level_of_need", None) == level)
-                  and (spectrum is None or getattr(e.item, "spectrum", None) == spectrum)]
-        chosen.sort(key=lambda e: (e.kind.name, e.item.title.lower()))
+        chosen = [item for item in index()["items"].values()
+                  if (kind is None or item["kind"] == kind)
+                  and (audience is None or audience in item["audiences"])
+                  and (tag is None or tag in item["tags"])
+                  and (level is None or item["level"] == level)
+                  and (spectrum is None or item["spectrum"] == spectrum)]
+        chosen.sort(key=lambda item: (item["kind"], item["title"].lower()))
         if not chosen:
             return "*Nothing published here yet.*"
         lines = []
-        for e in chosen:
-            target = relative_link(here(), page_path(e.kind, e.item.id))
-            summary = f": {inline(e.item.summary)}" if summaries else ""
-            lines.append(f"- **[{inline(e.item.title)}]({target})**{summary}")
+        for item in chosen:
+            summary = f": {inline(item['summary'])}" if summaries else ""
+            lines.append(f"- **[{inline(item['title'])}]({relative_link(here(), item['path'])})**{summary}")
         return "\n".join(lines)
 
     @env.macro
     def term(item_id: str) -> str:
         """A glossary term's plain definition, for quoting on a page."""
-        library = lib()
-        if item_id not in library.terms:
+        terms = index()["terms"]
+        if item_id not in terms:
             raise KeyError(f"term('{item_id}'): no glossary term has this id")
-        t = library.terms[item_id]
-        name = f"{t.term} ({t.abbreviation})" if t.abbreviation else t.term
-        return f"**{inline(name)}**: {inline(t.definition)}"
+        t = terms[item_id]
+        name = f"{t['term']} ({t['abbreviation']})" if t["abbreviation"] else t["term"]
+        return f"**{inline(name)}**: {inline(t['definition'])}"
 
     @env.macro
     def contact(name: str) -> str:
@@ -102,6 +94,6 @@ def define_env(env):
     @env.macro
     def count(kind: str) -> int:
         """How many published items of a kind there are."""
-        return len([e for e in lib().entries.values() if e.kind.name == kind])
+        return sum(1 for item in index()["items"].values() if item["kind"] == kind)
 
     env.variables["area"] = env.conf["extra"].get("area", "your area")

@@ -395,3 +395,134 @@ class ParsedPage(HTMLParser):
 
 def parse_page(path: Path) -> ParsedPage:
     return ParsedPage(path.read_text(encoding="utf-8"))
+
+
+# -- a second, richer case for the case engine's browser tests (tests/test_case_engine.py) ------------
+# It is not part of SOURCES, so tests that count the fixture project's items are unaffected; the
+# engine tests add it with add_home_visit(). It has a flag, a variant shown only when the flag is
+# set, a once-only choice, a choice shown only when the flag is set, all three ratings and two endings.
+
+HOME_VISIT = f"""\
+id: home-visit
+title: A home visit
+summary: A first visit to a family at home after the school raised a worry.
+audiences: [essw]
+composite: true
+level_of_need: 3
+spectrum: statutory
+minutes: 15
+learning_outcomes:
+  - Explain why you have come before asking anything.
+  - Agree and record a plan with the family.
+{GOVERNANCE}flags:
+  consent_given: Mum agreed to talk with you
+start: door
+nodes:
+  door:
+    title: At the door
+    speaker: Mum
+    text: Mum opens the door and looks worried.
+    choices:
+      - label: Explain why you have come
+        goto: kitchen
+        feedback: Being open from the start builds trust.
+        rating: strong
+        set: {{consent_given: true}}
+      - label: Ask to come in straight away
+        goto: kitchen
+        feedback: Mum feels rushed and says very little.
+        rating: risky
+  kitchen:
+    title: In the kitchen
+    text: You sit at the kitchen table with Mum.
+    variants:
+      - when: {{flag: consent_given}}
+        text: Mum says she is glad you explained yourself first.
+    choices:
+      - label: Admire the family photos
+        goto: kitchen
+        feedback: A small kindness puts Mum at ease.
+        rating: acceptable
+        once: true
+      - label: Agree a plan together
+        goto: plan
+        feedback: Planning with the family works best.
+        rating: strong
+        when: {{flag: consent_given}}
+      - label: Leave and write it up later
+        goto: leave
+        feedback: Leaving without a plan means the worry stays.
+        rating: risky
+  plan:
+    kind: end
+    title: A plan
+    text: You and Mum agree a plan and write it down together.
+    debrief:
+      good_practice: Explain, listen, then plan together.
+      questions:
+        - What made the plan possible?
+  leave:
+    kind: end
+    title: No plan
+    text: You leave with nothing agreed.
+    debrief:
+      good_practice: Agree something, however small, before you leave.
+      questions:
+        - What would you do differently next time?
+"""
+
+HOME_VISIT_FILE = "scenarios/home-visit.yml"
+HOME_VISIT_PAGE = "library/case-studies/home-visit"
+
+
+def add_home_visit(project: Project) -> Project:
+    project.write_raw(HOME_VISIT_FILE, HOME_VISIT)
+    return project
+
+
+def use_instant_navigation(project: Project, site_url: str) -> Project:
+    """Material's instant navigation on, the offline plugin (which needs it off) removed, and a home
+    page that links to the case, for the engine's document$ test. Material navigates instantly only
+    to pages listed in sitemap.xml, at the same host and port, so site_url must be where the site
+    is served (e.g. a SiteServer's url)."""
+    text = project.read("mkdocs.yml")
+    assert "    - navigation.sections\n" in text and "\n  - offline" in text and "\nsite_url:" not in text
+    text = text.replace("    - navigation.sections\n", "    - navigation.instant\n    - navigation.sections\n", 1)
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("  - offline")) + "\n"
+    text += f"site_url: {site_url.rstrip('/')}/\n"
+    project.write_raw("mkdocs.yml", text)
+    project.write_raw("docs/index.md", INDEX_MD + f"\n[Play the home visit]({HOME_VISIT_PAGE}.md)\n")
+    return project
+
+
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+class SiteServer:
+    """A local http.server on 127.0.0.1 whose folder can be swapped while it runs, so a rebuilt
+    site can be served from the same origin (and so the same localStorage)."""
+
+    def __init__(self, directory: Path):
+        import http.server
+        import threading
+
+        self.directory = Path(directory)
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, format, *args):  # noqa: A002 - the base class's name
+                pass
+
+        def handler(*args, **kwargs):
+            return Quiet(*args, directory=str(self.directory), **kwargs)
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)

@@ -34,21 +34,23 @@
     if (cond.visited) return state.visited.indexOf(cond.visited) >= 0;
     if (cond.not_visited) return state.visited.indexOf(cond.not_visited) < 0;
     var have = Object.prototype.hasOwnProperty.call(state.flags, cond.flag) ? state.flags[cond.flag] : null;
-    var want = cond.value;
+    var want = cond.value === undefined ? true : cond.value;
+    // Ordered comparisons are between numbers only; an unset flag counts as lowest (same rule as the checker).
+    var numbers = typeof have === "number" && typeof want === "number";
     switch (cond.op || "==") {
       case "==": return have === want;
       case "!=": return have !== want;
-      case ">": return have !== null && have > want;
-      case ">=": return have !== null && have >= want;
-      case "<": return have === null || have < want;
-      case "<=": return have === null || have <= want;
+      case ">": return numbers && have > want;
+      case ">=": return numbers && have >= want;
+      case "<": return have === null || (numbers && have < want);
+      case "<=": return have === null || (numbers && have <= want);
     }
     return false;
   }
 
   function Player(root) {
     this.root = root;
-    this.data = JSON.parse(document.getElementById("essw-case-data-" + root.getAttribute("data-case-id")).textContent);
+    this.data = JSON.parse(root.getAttribute("data-case"));
     this.key = STORE + this.data.id;
     this.sections = {};
     var self = this;
@@ -178,7 +180,8 @@
   Player.prototype.choose = function (index) {
     var state = this.state, choice = this.data.nodes[state.node].choices[index];
     state.pending = { from: state.node, index: index };
-    state.history.push({ node: state.node, choice: index, flags: JSON.parse(JSON.stringify(state.flags)) });
+    state.history.push({ node: state.node, choice: index, flags: JSON.parse(JSON.stringify(state.flags)),
+      visited: state.visited.slice(), used: state.used.slice() });
     if (choice.once) state.used.push(state.node + "/" + index);
     Object.keys(choice.set || {}).forEach(function (k) { state.flags[k] = choice.set[k]; });
     this.save();
@@ -197,13 +200,9 @@
   Player.prototype.back = function () {
     var state = this.state, last = state.history.pop();
     if (!last) return;
-    if (!state.pending) {
-      var came = state.node;
-      if (state.history.every(function (h) { return h.node !== came; }) && came !== this.data.start) {
-        state.visited = state.visited.filter(function (v) { return v !== came; });
-      }
-    }
-    state.used = state.used.filter(function (u) { return u !== last.node + "/" + last.choice; });
+    // Restore exactly the state from before that choice.
+    state.visited = last.visited || state.visited;
+    state.used = last.used || state.used;
     state.flags = last.flags;
     state.node = last.node;
     state.pending = null;

@@ -29,6 +29,10 @@ def conditions(when: Any) -> list[Condition]:
     return list(when) if isinstance(when, list) else [when]
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def holds(when: Any, flags: dict[str, Any], visited: frozenset[str]) -> bool:
     """The browser engine's rule, exactly: unset flags are null; equality is strict about type."""
     for cond in conditions(when):
@@ -43,10 +47,16 @@ def holds(when: Any, flags: dict[str, Any], visited: frozenset[str]) -> bool:
                 ok = same
             elif cond.op == "!=":
                 ok = not same
-            elif cond.op in (">", ">="):
-                ok = isinstance(have, int) and not isinstance(have, bool) and (have > want if cond.op == ">" else have >= want)
-            else:
-                ok = have is None or (isinstance(have, int) and (have < want if cond.op == "<" else have <= want))
+            else:  # ordered comparisons are between whole numbers only; an unset flag counts as lowest
+                numbers = _is_number(have) and _is_number(want)
+                if cond.op == ">":
+                    ok = numbers and have > want
+                elif cond.op == ">=":
+                    ok = numbers and have >= want
+                elif cond.op == "<":
+                    ok = have is None or (numbers and have < want)
+                else:
+                    ok = have is None or (numbers and have <= want)
         if not ok:
             return False
     return True
