@@ -75,6 +75,33 @@ def cmd_new(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(project: Project, args: argparse.Namespace) -> int:
+    """Every item by its review date, overdue first, so owners know what to check next."""
+    import datetime as dt
+
+    from .sources import load_library
+
+    library, report = load_library(project.root)
+    today = dt.date.today()
+    rows = [(e.item.review_by, e.kind.name, e.item.id, e.item.owner, e.doc.path, e.item.visibility)
+            for e in library.entries.values()]
+    if library.glossary is not None and library.glossary_doc is not None:
+        g = library.glossary
+        rows.append((g.review_by, "glossary", "glossary", g.owner, library.glossary_doc.path, g.visibility))
+    rows.sort()
+    overdue = sum(1 for r in rows if r[0] < today)
+    print(f"{'review by':<11} {'status':<16} {'kind':<9} {'id':<36} {'owner':<24} file")
+    for review_by, kind, item_id, owner, path, visibility in rows:
+        days = (review_by - today).days
+        status = f"OVERDUE {-days}d" if days < 0 else f"due in {days}d"
+        note = " (internal)" if visibility == "internal" else ""
+        print(f"{review_by.isoformat():<11} {status:<16} {kind:<9} {item_id:<36} {owner[:24]:<24} {path}{note}")
+    print(f"\n{len(rows)} items, {overdue} overdue.", file=sys.stderr)
+    if report.errors:
+        print(f"{len(report.errors)} source error(s) hide some items: run 'essw validate'.", file=sys.stderr)
+    return 1 if overdue and args.fail_if_overdue else 0
+
+
 def cmd_schemas(project: Project, args: argparse.Namespace) -> int:
     from .schemas import write_schemas
 
@@ -116,6 +143,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("id", help="the new item's id, e.g. consent-protocol")
     s.add_argument("--title", help="the page title (default: made from the id)")
     s.set_defaults(func=cmd_new)
+
+    s = sub.add_parser("review", help="list every item by its review date, overdue first")
+    s.add_argument("--fail-if-overdue", action="store_true", help="exit 1 when anything is overdue")
+    s.set_defaults(func=cmd_review)
 
     s = sub.add_parser("schemas", help="write the JSON Schemas for editors into schemas/")
     s.set_defaults(func=cmd_schemas)
