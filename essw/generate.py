@@ -396,6 +396,8 @@ def generate(library: Library, docs_dir: Path, *, internal: bool = False,
         maker = PackMaker(gen.library, site_name=_site_name(docs_dir), safe_markdown=safe_markdown,
                           describe_when=describe_when)
         keep, counts["packs"] = write_packs(maker.packs(), out_dir / PACKS)
+        counts["written"] += 2 * counts["packs"]  # each pack is a PDF and its content stamp
+        counts["unchanged"] += len(keep) - 2 * counts["packs"]
     for path in sorted(out_dir.rglob("*"), reverse=True):
         if path.is_file() and path not in wanted and path not in keep:
             path.unlink()
