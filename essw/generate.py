@@ -85,7 +85,8 @@ def safe_markdown(text: Any) -> str:
 
 def plain(text: Any) -> str:
     """Text for HTML the theme writes without escaping (page titles, navigation, meta tags)."""
-    return html.escape(re.sub(r"\s+", " ", str(text)).strip(), quote=True)
+    escaped = html.escape(re.sub(r"\s+", " ", str(text)).strip(), quote=True)
+    return escaped.replace("{", "&#123;").replace("}", "&#125;")  # never template syntax either
 
 
 def inline(text: Any) -> str:
@@ -222,7 +223,7 @@ class Generator:
         tags = [AUDIENCE_NAMES[a] for a in getattr(item, "audiences", [])]
         if kind.name == "case":
             tags.append(LEVEL_NAMES[item.level_of_need])
-        tags.extend(getattr(item, "tags", []))
+        tags.extend(plain(tag) for tag in getattr(item, "tags", []))
         seen: list[str] = []
         for tag in tags:
             if tag not in seen:
