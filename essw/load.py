@@ -219,9 +219,18 @@ def load_text(text: str, path: str) -> Document:
                 stack.append([kind, container, loc, _NO_KEY, None, {}])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 stack.pop()
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control character
+        before = text[: exc.position]
+        position = (before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise fail(position, f"the file contains a control character (U+{code:04X}) that YAML does not allow",
+                   "delete it; it often comes from copying text out of another program") from None
     except yaml.YAMLError as exc:
         position, message, hint = _describe_yaml_error(exc, text)
         raise fail(position, message, hint) from None
+    except UnicodeError:
+        raise fail((1, 1), "the text contains characters that cannot be saved as UTF-8",
+                   "save the file again as UTF-8 in a plain text editor") from None
     except LoadError as exc:
         if not exc.problem.path:
             p = exc.problem

@@ -25,6 +25,10 @@ class Problem:
     severity: str = ERROR
 
     def format(self) -> str:
+        """One line, whatever the author wrote: control characters are shown escaped."""
+        return _one_line(self._format())
+
+    def _format(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}"
         text = f"{where}: {self.severity}: {self.message}" if self.severity == WARNING else f"{where}: {self.message}"
         if self.field_path:
@@ -32,6 +36,10 @@ class Problem:
         if self.expected:
             text += f" - {self.expected}"
         return text
+
+
+def _one_line(text: str) -> str:
+    return "".join(ch if ch >= " " and ch != "\x7f" else f"\\x{ord(ch):02x}" for ch in text)
 
 
 class SourceError(Exception):
