@@ -111,6 +111,9 @@ def error_to_problem(doc: Document, model: type[BaseModel], err: dict[str, Any])
         options = [o.strip().strip("'") for o in str(expected).replace(" or ", ",").split(",") if o.strip()]
         return doc.problem(loc, f"{_describe_value(value)} is not one of the allowed values",
                            expected=join_hint(did_you_mean(str(value), options), f"expected {expected}"))
+    if kind == "string_pattern_mismatch" and field == "abbreviation":
+        return doc.problem(loc, f"{_describe_value(value)} is not a usable abbreviation",
+                           expected="up to 20 letters, digits, spaces, '&', '.', apostrophes or hyphens, e.g. 'DSL'")
     if kind == "string_pattern_mismatch":
         return doc.problem(loc, f"{_describe_value(value)} is not a valid id",
                            expected="ids use lower-case letters, digits and single hyphens, e.g. 'consent-protocol'")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
 
 from .common import Governed, Id, Line, Source, Strict, Text
 
@@ -10,7 +12,9 @@ from .common import Governed, Id, Line, Source, Strict, Text
 class Term(Strict):
     id: Id = Field(description="Stable identifier, e.g. 'early-help'.")
     term: Line = Field(description="The word or phrase, written out in full.")
-    abbreviation: Line | None = Field(None, description="Short form, e.g. 'DSL'; every page gets a tooltip for it.")
+    abbreviation: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9&.' -]{0,19}$")] | None = Field(
+        None, description="Short form, e.g. 'DSL' (letters, digits, spaces, '&', '.', apostrophes or hyphens); "
+                          "every page gets a tooltip for it.")
     definition: Text = Field(description="A plain-words definition.")
     now: Text | None = Field(None, description="If the meaning or practice has changed since older documents, what it is now.")
     see_also: list[Id] = Field(default_factory=list, description="Ids of related terms.")
