@@ -158,3 +158,9 @@ def test_no_page_is_orphaned_from_the_navigation(site):
     nav_pages.add((site / "index.html").resolve())
     orphans = [str(p.relative_to(site)) for p in html_pages(site) if p.resolve() not in nav_pages]
     assert not orphans, f"pages missing from the navigation: {orphans}"
+
+
+def test_every_protocol_has_a_case_study_that_uses_it(library):
+    from_cases = set().union(*(refs(e) for e in library.of_kind("case")))
+    for entry in library.of_kind("policy"):
+        assert entry.item.id in from_cases, f"no case study links to the protocol {entry.item.id}"
