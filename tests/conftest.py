@@ -526,3 +526,13 @@ class SiteServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def repo_site(tmp_path_factory) -> Path:
+    """The repository's own content built once with 'essw build' (with packs). Tests only read it."""
+    out = tmp_path_factory.mktemp("repo-site") / "site"
+    result = subprocess.run([*ESSW, "--root", str(REPO), "build", "--site-dir", str(out)],
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out

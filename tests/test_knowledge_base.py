@@ -110,16 +110,8 @@ def parse(path: Path) -> _Text:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    import subprocess
-
-    from conftest import ESSW
-
-    out = tmp_path_factory.mktemp("kb") / "site"
-    result = subprocess.run([*ESSW, "--root", str(REPO), "build", "--site-dir", str(out)],
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+def site(repo_site):
+    return repo_site
 
 
 def html_pages(site: Path) -> list[Path]:

@@ -7,14 +7,13 @@ of the article, without the navigation, the site-wide safety block, tags, source
 from __future__ import annotations
 
 import re
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ESSW, REPO
+from conftest import REPO
 from essw.sources import load_library
 
 pytestmark = pytest.mark.slow
@@ -28,12 +27,8 @@ WORDS_TO_AVOID = {"agenda", "collaborate", "deliver", "deploy", "empower", "faci
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("parents") / "site"
-    result = subprocess.run([*ESSW, "--root", str(REPO), "build", "--site-dir", str(out)],
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+def site(repo_site) -> Path:
+    return repo_site
 
 
 @pytest.fixture(scope="module")

@@ -33,14 +33,6 @@ def test_every_kind_has_real_starter_content():
     assert (REPO / "glossary.yml").is_file()
 
 
-@pytest.fixture(scope="module")
-def repo_site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("repo") / "site"
-    result = run("build", "--site-dir", str(out))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
-
-
 def test_mkdocs_strict_build_has_every_generated_page(repo_site):
     for kind, folder in KIND_FOLDERS.items():
         section = {"case": "case-studies", "policy": "protocols", "role": "roles", "workshop": "workshops",

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import functools
 import http.server
-import subprocess
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ESSW, REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -27,12 +25,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "site"
-    result = subprocess.run([*ESSW, "--root", str(REPO), "build", "--site-dir", str(out)],
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+def site(repo_site) -> Path:
+    return repo_site
 
 
 @pytest.fixture(scope="module")

@@ -150,8 +150,12 @@ See {{ link("first-day") }} and {{ link("dsl") }}.
 def _hostile_strings(value, corpus: list[str], key: str | None = None):
     """The data with every free-text string replaced by hostile text (long text for now)."""
     if isinstance(value, dict):
-        # a node may be called 'start': only leave a word alone when it holds a value, not a node
-        return {k: (v if k in NOT_TEXT and (not isinstance(v, dict) or k in ("when", "set"))
+        # a node may be called 'start' and the glossary's entries sit under 'terms': only leave a word
+        # alone when it holds a plain value or a list of ids, not nodes or entries
+        def plain(v):
+            return not isinstance(v, (dict, list)) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
+
+        return {k: (v if k in NOT_TEXT and (plain(v) or k in ("when", "set"))
                     else _hostile_strings(v, corpus, k)) for k, v in value.items()}
     if isinstance(value, list):
         return [_hostile_strings(v, corpus, key) for v in value]
@@ -160,24 +164,24 @@ def _hostile_strings(value, corpus: list[str], key: str | None = None):
     return value
 
 
-def _shorten_where_too_long(data, model, corpus: list[str], counter: list[int]):
-    """Give each field that only takes one line (at most 300 characters) a short payload instead."""
+def _fit_to_model(data, model, corpus: list[str], counter: list[int]):
+    """A field that takes one line (at most 300 characters) gets a short payload instead; a field that
+    refuses the payload's characters altogether (an abbreviation) gets plain letters. The build would
+    only stop at those fields with a clear message, and the rest of the page must still be checked."""
     from essw.checks.schema import _clean_loc
 
-    for _ in range(3):
+    for _ in range(4):
         try:
             model.model_validate(data)
             return data
         except ValidationError as exc:
-            errors = [e for e in exc.errors() if e["type"] == "string_too_long"]
-            assert errors, exc
-            for err in errors:
+            for err in exc.errors():
                 *parents, last = _clean_loc(tuple(err["loc"]))
                 target = data
                 for part in parents:
                     target = target[part]
                 counter[0] += 1
-                target[last] = short_payload(corpus, counter[0])
+                target[last] = short_payload(corpus, counter[0]) if err["type"] == "string_too_long" else "PLAIN"
     model.model_validate(data)
     return data
 
@@ -206,8 +210,8 @@ def _with_optional_fields(rel: str, data: dict) -> dict:
 
 
 # A second, ordinary case whose summary and first node each hold an unclosed code fence. Each
-# field's Markdown must stay inside its field; today the first fence runs on until the second one,
-# and everything in between (the page's own <div class="essw-case"> and nodes) becomes code.
+# field's Markdown must stay inside its field; at commit d37b3f6 the first fence runs on until the
+# second one, and everything in between (the page's own <div class="essw-case"> and nodes) becomes code.
 FENCED_CASE_FILE = "scenarios/fenced.yml"
 FENCED_CASE = CASE.replace("id: first-day", "id: fenced").replace(
     "summary: A child tells the class teacher something worrying on the first day of term.",
@@ -244,7 +248,7 @@ def hostile_sources(corpus: list[str]) -> dict[str, str]:
             # An explainer's title was run as a template (see the focused test below); with template
             # text in it the whole build stops, and no page could be checked.
             hostile["title"] = short_payload(corpus, 0, braces=False)
-        hostile = _shorten_where_too_long(hostile, KINDS[KIND_OF[rel]].model, corpus, counter)
+        hostile = _fit_to_model(hostile, KINDS[KIND_OF[rel]].model, corpus, counter)
         out[rel] = yaml.safe_dump(hostile, allow_unicode=True, sort_keys=False, width=10 ** 6)
     return out
 
@@ -333,7 +337,7 @@ def test_the_hostile_project_really_is_hostile(hostile_site, accepted_corpus):
     case = library.entries["first-day"].item
     assert "<script>alert(1)</script>" in accepted_corpus and "<script>alert(1)</script>" in case.summary
     assert LONG_WORD in case.nodes["start"].text
-    for line in (case.title, case.nodes["start"].choices[0].label, case.owner, library.terms["dsl"].abbreviation):
+    for line in (case.title, case.nodes["start"].choices[0].label, case.owner, library.terms["dsl"].term):
         assert any(entry.replace("\n", " ") in line for entry in accepted_corpus), line
     assert "hostile-explainer" in library.entries
 
@@ -500,11 +504,11 @@ def test_tags_are_shown_as_text_not_as_html(project):
 def test_an_unclosed_code_fence_stays_inside_its_own_field(project):
     """One field's Markdown must not swallow the page around it.
 
-    Fails today: a case whose summary holds an unclosed '```' and whose first node holds another one:
-    safe_markdown leaves fences alone, so the first fence opens a code block that runs until the
-    second, and everything between - the page's own <div class="essw-case">, the node's heading - is
-    shown as code; the player never starts. (One unclosed fence alone is harmless: with no closing
-    fence later on the page, it is not a fence at all.)
+    Fails at commit d37b3f6: a case whose summary holds an unclosed '```' and whose first node holds
+    another one: safe_markdown leaves fences alone, so the first fence opens a code block that runs
+    until the second, and everything between - the page's own <div class="essw-case">, the node's
+    heading - is shown as code; the player never starts. (One unclosed fence alone is harmless: with no
+    closing fence later on the page, it is not a fence at all.)
     """
     project.write_raw(FENCED_CASE_FILE, FENCED_CASE)
     site = _built_or_refused(project, FENCED_CASE_FILE, "Another one:")
@@ -543,12 +547,12 @@ def test_an_explainer_title_is_never_run_as_a_template(project):
 def test_a_glossary_abbreviation_cannot_put_html_on_every_page(project):
     """Abbreviations become '*[ABBR]: term' lines of a snippet appended to every page.
 
-    Fails today: essw/generate.py Generator.abbreviations() writes the abbreviation into that line
-    as it is. Python-Markdown's abbr pattern does not accept a backslash inside '*[...]', so an
-    abbreviation such as 'DSL\\ <img src=x onerror=alert(1)>' leaves the line an ordinary paragraph,
-    and its raw HTML - here a script that runs - is on every page of the site (a harmless
-    abbreviation with a backslash, such as 'CIN\\CP', puts a stray '*[CIN\\CP]: ...' line at the
-    foot of every page).
+    Failed before commit 3f654c1 (which restricts abbreviations to letters, digits and a few marks):
+    essw/generate.py Generator.abbreviations() writes the abbreviation into that line as it is.
+    Python-Markdown's abbr pattern does not accept a backslash inside '*[...]', so an abbreviation such as
+    'DSL\\ <img src=x onerror=alert(1)>' left the line an ordinary paragraph, and its raw HTML - here a
+    script that ran - was on every page of the site (a harmless abbreviation with a backslash, such as
+    'CIN\\CP', put a stray '*[CIN\\CP]: ...' line at the foot of every page).
     """
     abbreviation = "DSL\\ <img src=x onerror=alert(1)>"
     project.replace("glossary.yml", "    abbreviation: DSL\n", f"    abbreviation: {json.dumps(abbreviation)}\n")
@@ -564,8 +568,8 @@ def test_a_glossary_abbreviation_cannot_put_html_on_every_page(project):
 def test_a_broken_relative_link_in_author_text_is_reported_at_its_source_line(project):
     """A link to a page that does not exist cannot build; the message must name the source and line.
 
-    Fails today: nothing in essw checks where a relative link in author Markdown goes, so 'essw
-    validate' passes and 'essw build' stops in the site engine with "WARNING - Doc file
+    Fails at commit d37b3f6: nothing in essw checks where a relative link in author Markdown goes,
+    so 'essw validate' passes and 'essw build' stops in the site engine with "WARNING - Doc file
     'library/case-studies/first-day.md' contains a link 'form.pdf', but the target ... is not found",
     which names a generated file the author never edits, and no YAML file or line.
     """
