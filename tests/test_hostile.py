@@ -217,11 +217,11 @@ def test_hostile_source_is_refused_clearly_and_site_is_untouched(built, rel, con
 def test_control_character_is_reported_where_it_is_and_as_a_control_character(built, char):
     """Word processors put a vertical tab (\\x0b) where a manual line break was; terminals leave escape codes.
 
-    The refusal must name the line and column of the character and call it a control character. Today
-    (essw/load.py, _describe_yaml_error) PyYAML's ReaderError has no problem_mark, so the position falls
-    back to 1:1, and the check 'tab' in lowered matches the word 'unacceptable' in 'unacceptable
-    character #x000b', so every control character is reported as 'a tab character is used for
-    indentation'.
+    The refusal must name the line and column of the character and call it a control character.
+    Failed before commit 40a4eb7 (essw/load.py, _describe_yaml_error): PyYAML's ReaderError has no
+    problem_mark, so the position fell back to 1:1, and the check 'tab' in lowered matched the word
+    'unacceptable' in 'unacceptable character #x000b', so every control character was reported as
+    'a tab character is used for indentation'.
     """
     text = CASE.replace("id: first-day", "id: control")
     if char == "\x00":  # a NUL near the start is caught as 'binary'; this one is past the first 8 KB

@@ -9,11 +9,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SOURCES, make_project
@@ -80,8 +79,8 @@ CONTROL = [chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 
 def test_control_character_is_reported_at_its_own_line(rel, char, data):
     """A control character YAML does not allow is refused at the line and column where it is.
 
-    Fails today: PyYAML's ReaderError has no problem_mark, so essw/load.py reports every such file
-    at 1:1 (and calls the character 'a tab', because 'unacceptable' contains 'tab').
+    Failed before commit 40a4eb7: PyYAML's ReaderError has no problem_mark, so essw/load.py reported
+    every such file at 1:1 (and called the character 'a tab', because 'unacceptable' contains 'tab').
     """
     lines = SOURCES[rel].splitlines(keepends=True)
     index = data.draw(st.integers(0, len(lines) - 1))
@@ -95,9 +94,9 @@ def test_control_character_is_reported_at_its_own_line(rel, char, data):
 
 
 def test_text_with_a_lone_surrogate_raises_load_error():
-    """load_text promises LoadError for unreadable input; a str holding a lone surrogate raises
-    UnicodeEncodeError from PyYAML instead (essw/load.py, load_text). Files cannot contain one
-    (read_source decodes strictly), so only callers of the function itself meet this."""
+    """load_text promises LoadError for unreadable input; before commit 40a4eb7 a str holding a lone
+    surrogate raised UnicodeEncodeError from PyYAML instead (essw/load.py, load_text). Files cannot
+    contain one (read_source decodes strictly), so only callers of the function itself met this."""
     with pytest.raises(LoadError):
         load_text("title: \ud800\n", "f.yml")
 
@@ -285,10 +284,10 @@ def test_valid_source_data_with_a_random_subtree_never_raises(rel, data):
 def test_every_problem_fits_on_one_line(rel, data):
     """'essw validate' prints one 'path:line:column: message' line per problem, which editors parse.
 
-    A value that holds a line break (a block scalar such as 'spectrum: >' followed by the text on
-    the next line, or a quoted "a\\nb") must not break that line. Fails today: essw/checks/schema.py
-    (_describe_value) quotes the value as it is, so "'early\\nintervention' is not one of the allowed
-    values" prints over two lines and the second one has no file or line number.
+    A value that holds a line break (a block scalar such as 'spectrum: >' followed by the text on the
+    next line, or a quoted "a\\nb") must not break that line. Failed before commit 40a4eb7:
+    essw/checks/schema.py (_describe_value) quoted the value as it is, so "'early\\nintervention' is not
+    one of the allowed values" printed over two lines and the second one had no file or line number.
     """
     doc = load_text(SOURCES[rel], rel)
     text_with_break = st.tuples(st.text(max_size=10), st.text(max_size=10)).map(lambda t: f"{t[0]}\n{t[1]}")
