@@ -242,65 +242,94 @@ def measure_site(site: Path, n: int) -> dict:
 
 # -- one size ---------------------------------------------------------------------------------------
 def bench_size(n: int, repeat: int, *, work: Path, packs: bool, packs_repeat: int, seed: int,
-               policy_ratio: float) -> dict:
+               policy_ratio: float, resume: bool = False) -> dict:
+    """Benchmark one size. Progress is saved after every run in WORKDIR/nN/state.json, so with
+    --resume an interrupted benchmark carries on where it stopped instead of starting again."""
     n_policies = max(1, round(n * policy_ratio))
     base = work / f"n{n}"
     ours, plain, logs = base / "ours", base / "plain", base / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    say(f"N={n}: writing {n} cases and {n_policies} protocols")
-    t = time.perf_counter()
-    made = make_project(ours, n, n_policies, seed)
-    made["synth_seconds"] = time.perf_counter() - t
-    sizes = sorted(synth.iter_sizes(ours))
-    made["case_yaml_median_bytes"] = sizes[len(sizes) // 2] if sizes else 0
-    made["sources_bytes"] = sum(tree_size(ours / d)[0] for d in SOURCE_DIRS)
+    state_file = base / "state.json"
+    state = json.loads(state_file.read_text()) if resume and state_file.exists() else None
+    if state and (state.get("seed"), state.get("policies")) != (seed, n_policies):
+        state = None  # made with other settings: start again
 
-    say(f"N={n}: essw validate")
-    v = run(essw("validate"), ours, log=logs / "validate.log")
-    text = (logs / "validate.log").read_text()
-    if "All sources are valid" not in text or "warning" in text.lower():
-        raise RuntimeError(f"synthetic sources are not clean:\n{text[-3000:]}")
-    made["items"] = int(re.search(r"valid: (\d+) items", text).group(1))
-    made["validate_seconds"] = v["wall"]
+    def save() -> None:
+        tmp = state_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state, indent=1) + "\n")
+        tmp.replace(state_file)
 
-    # Warm-up (untimed): fills the OS file cache and .pyc files, and writes the Markdown that the
-    # plain project builds.
-    say(f"N={n}: warm-up generate")
-    run(essw("generate", "--no-packs"), ours, log=logs / "warmup.log")
-    make_plain_project(ours, plain)
+    if state is None:
+        rm(base)
+        logs.mkdir(parents=True)
+        say(f"N={n}: writing {n} cases and {n_policies} protocols")
+        t = time.perf_counter()
+        made = make_project(ours, n, n_policies, seed)
+        made["synth_seconds"] = time.perf_counter() - t
+        sizes = sorted(synth.iter_sizes(ours))
+        made["case_yaml_median_bytes"] = sizes[len(sizes) // 2] if sizes else 0
+        made["sources_bytes"] = sum(tree_size(ours / d)[0] for d in SOURCE_DIRS)
 
-    results: dict[str, list[dict]] = {"ours": [], "plain": [], "gen": [], "packs": []}
+        say(f"N={n}: essw validate")
+        v = run(essw("validate"), ours, log=logs / "validate.log")
+        text = (logs / "validate.log").read_text()
+        if "All sources are valid" not in text or "warning" in text.lower():
+            raise RuntimeError(f"synthetic sources are not clean:\n{text[-3000:]}")
+        made["items"] = int(re.search(r"valid: (\d+) items", text).group(1))
+        made["validate_seconds"] = v["wall"]
+
+        # Warm-up (untimed): fills the OS file cache and .pyc files, and writes the Markdown that the
+        # plain project builds.
+        say(f"N={n}: warm-up generate")
+        run(essw("generate", "--no-packs"), ours, log=logs / "warmup.log")
+        make_plain_project(ours, plain)
+        state = {"n": n, "seed": seed, "policies": n_policies, "made": made,
+                 "runs": {"ours": [], "plain": [], "gen": [], "packs": []}}
+        save()
+    else:
+        say(f"N={n}: resuming ({', '.join(f'{k}: {len(v)}' for k, v in state['runs'].items())} runs done)")
+    results = state["runs"]
+
+    def timed(kind: str, rep: int, total: int, label: str, cmd: list[str], cwd: Path, clean: list[Path]) -> None:
+        if len(results[kind]) > rep:
+            return
+        for path in clean:
+            rm(path)
+        r = run(cmd, cwd, log=logs / f"{kind}-{rep}.log")
+        results[kind].append(r)
+        save()
+        say(f"N={n} rep {rep + 1}/{total}: {label:<22} wall {r['wall']:7.1f} s  CPU {r['cpu']:7.1f} s  "
+            f"{r['rss_mb']:6.0f} MB  load {r['load']:.1f}")
+
     for rep in range(repeat):
-        rm(ours / "docs" / "library"); rm(ours / "site")
-        r = run(essw("generate", "--no-packs"), ours, log=logs / f"gen-{rep}.log")
-        results["gen"].append(r); say(f"N={n} rep {rep + 1}/{repeat}: essw generate  {r['wall']:8.1f} s")
+        timed("gen", rep, repeat, "essw generate", essw("generate", "--no-packs"), ours,
+              [ours / "docs" / "library", ours / "site"])
+        timed("ours", rep, repeat, "essw build --no-packs", essw("build", "--no-packs"), ours,
+              [ours / "docs" / "library", ours / "site"])
+        timed("plain", rep, repeat, "plain mkdocs build", mkdocs("build", "--strict", "--site-dir", str(plain / "site")),
+              plain, [plain / "site"])
 
-        rm(ours / "docs" / "library"); rm(ours / "site")
-        r = run(essw("build", "--no-packs"), ours, log=logs / f"ours-{rep}.log")
-        results["ours"].append(r); say(f"N={n} rep {rep + 1}/{repeat}: essw build     {r['wall']:8.1f} s  {r['rss_mb']:7.0f} MB")
+    if "output" not in state:
+        if not (ours / "site" / "index.html").exists():  # only after an interruption
+            run(essw("build", "--no-packs"), ours, log=logs / "rebuild.log")
+        say(f"N={n}: measuring the output")
+        out = measure_site(ours / "site", n)
+        out["plain_site_bytes"], out["plain_site_files"] = tree_size(plain / "site")
+        state["output"] = out
+        save()
 
-        rm(plain / "site")
-        r = run(mkdocs("build", "--strict", "--site-dir", str(plain / "site")), plain, log=logs / f"plain-{rep}.log")
-        results["plain"].append(r); say(f"N={n} rep {rep + 1}/{repeat}: plain mkdocs   {r['wall']:8.1f} s  {r['rss_mb']:7.0f} MB")
-
-    say(f"N={n}: measuring the output")
-    out = measure_site(ours / "site", n)
-    plain_size, plain_files = tree_size(plain / "site")
-    out["plain_site_bytes"], out["plain_site_files"] = plain_size, plain_files
-
-    pack_info = None
     if packs:
-        for rep in range(packs_repeat):
-            rm(ours / "docs" / "library"); rm(ours / "site")  # cold: every PDF is made again
-            r = run(essw("build"), ours, log=logs / f"packs-{rep}.log")
-            results["packs"].append(r); say(f"N={n} rep {rep + 1}/{packs_repeat}: essw build (packs) {r['wall']:8.1f} s  {r['rss_mb']:7.0f} MB")
-        pdfs = list((ours / "site" / "library" / "packs").glob("*.pdf"))
-        pack_info = {"pdfs": len(pdfs), "pdf_bytes": sum(p.stat().st_size for p in pdfs),
-                     "site_bytes": tree_size(ours / "site")[0]}
+        for rep in range(packs_repeat):  # cold: every PDF is made again
+            timed("packs", rep, packs_repeat, "essw build (packs)", essw("build"), ours,
+                  [ours / "docs" / "library", ours / "site"])
+        if "packs_info" not in state:
+            pdfs = list((ours / "site" / "library" / "packs").glob("*.pdf"))
+            state["packs_info"] = {"pdfs": len(pdfs), "pdf_bytes": sum(p.stat().st_size for p in pdfs),
+                                   "site_bytes": tree_size(ours / "site")[0]}
+            save()
 
     summary = {k: _summary(v) for k, v in results.items() if v}
-    return {"n": n, "policies": n_policies, "repeat": repeat, "made": made, "runs": results,
-            "median": summary, "output": out, "packs": pack_info}
+    return {"n": n, "policies": n_policies, "repeat": repeat, "made": state["made"], "runs": results,
+            "median": summary, "output": state["output"], "packs": state.get("packs_info") if packs else None}
 
 
 def _summary(runs: list[dict]) -> dict:
@@ -473,6 +502,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--workdir", help="where to make the projects (default: a temporary folder, removed after)")
     p.add_argument("--keep", action="store_true", help="keep the projects after the run")
+    p.add_argument("--resume", action="store_true",
+                   help="carry on an interrupted run in the same --workdir (finished runs are not repeated)")
     p.add_argument("--out", default=str(HERE / "results"), help="folder for latest.md and latest.json")
     p.add_argument("--update-readme", action="store_true", help="write the tables into README.md '## Performance'")
     p.add_argument("--from-json", metavar="PATH", help="only print the tables for an earlier run's latest.json")
@@ -497,13 +528,13 @@ def main(argv: list[str] | None = None) -> int:
         for n in sorted(args.sizes):
             packs = args.packs and (args.packs_sizes is None or n in args.packs_sizes)
             row = bench_size(n, repeats.get(n, args.repeat), work=work, packs=packs, packs_repeat=args.packs_repeat,
-                             seed=args.seed, policy_ratio=args.policy_ratio)
+                             seed=args.seed, policy_ratio=args.policy_ratio, resume=args.resume)
             result["sizes"].append(row)
             (out_dir / "latest.json").write_text(json.dumps(result, indent=1, default=str) + "\n", encoding="utf-8")
-            if not args.keep:
+            if not args.keep and not args.resume:
                 rm(work / f"n{n}")
     finally:
-        if not args.keep and not args.workdir:
+        if not args.keep and not args.workdir and not args.resume:
             shutil.rmtree(work, ignore_errors=True)
     table = markdown(result)
     (out_dir / "latest.md").write_text(table, encoding="utf-8")
