@@ -50,6 +50,15 @@ GENERATED_ORDER = ["case", "policy", "role", "workshop", "path", "glossary"]
 AUDIENCE_KINDS = {"parents-and-carers": "explainer"}
 """Generated pages that sit inside a hand-written audience section rather than a section of their own."""
 
+MENU_ITEMS_MAX = 40
+"""A section lists its items in the site menu only up to this many; above it, only its index page.
+
+Material renders the whole menu into every page, so listing every item makes each page grow with
+the number of items and the site with its square (a case page at 1,000 cases was 505 KB, 425 KB of
+it menu). A list this long is no longer scanned anyway: the section's index page lists every item
+by title and summary, and search finds them. Such items are still reached (see test_site_gates).
+"""
+
 
 @dataclass
 class Page:
@@ -79,8 +88,31 @@ def safe_markdown(text: Any) -> str:
     """
     if text is None:
         return ""
-    return (str(text).replace("&", "&amp;").replace("<", "&lt;")
-            .replace("{", "&#123;").replace("}", "&#125;"))
+    escaped = (str(text).replace("&", "&amp;").replace("<", "&lt;")
+               .replace("{", "&#123;").replace("}", "&#125;"))
+    return _close_fences(escaped)
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _close_fences(text: str) -> str:
+    """Close a code fence the author left open, so it cannot run on into the rest of the page.
+
+    Without this, an unclosed fence in one field and another in a later field turn everything
+    between them, the page's own markup included, into one code block.
+    """
+    open_fence = ""
+    for line in text.split("\n"):
+        match = _FENCE.match(line)
+        if not match:
+            continue
+        fence = match.group(1)
+        if not open_fence:
+            open_fence = fence
+        elif fence[0] == open_fence[0] and len(fence) >= len(open_fence) and not line.strip(" `~"):
+            open_fence = ""
+    return f"{text}\n{open_fence}" if open_fence else text
 
 
 def plain(text: Any) -> str:
@@ -316,13 +348,23 @@ class Generator:
         return "\n".join(lines) + "\n"
 
     def nav(self, docs_dir: Path) -> str:
-        """The site navigation: hand-written audience sections, then the generated sections."""
+        """The site navigation: hand-written audience sections, then the generated sections.
+
+        Each kind's items are listed only while there are at most MENU_ITEMS_MAX of them.
+        """
+        def listed(name: str) -> bool:
+            return len(self.library.of_kind(name)) <= MENU_ITEMS_MAX
+
+        def entries(name: str, chosen: list[Any] | None = None) -> list[Any]:
+            kind = KINDS[name]
+            chosen = self.library.of_kind(name) if chosen is None else chosen
+            return [{plain(e.item.title): page_path(kind, e.item.id)} for e in chosen]
+
         nav: list[Any] = [{"Home": "index.md"}]
         for title, folder in AUDIENCE_SECTIONS:
             pages: list[Any] = list(_hand_written(docs_dir, folder))
-            if folder in AUDIENCE_KINDS:
-                kind = KINDS[AUDIENCE_KINDS[folder]]
-                pages += [{plain(e.item.title): page_path(kind, e.item.id)} for e in self.library.of_kind(kind.name)]
+            if folder in AUDIENCE_KINDS and listed(AUDIENCE_KINDS[folder]):
+                pages += entries(AUDIENCE_KINDS[folder])
             if pages:
                 nav.append({title: pages})
         for name in GENERATED_ORDER:
@@ -331,11 +373,12 @@ class Generator:
                 nav.append({kind.title: page_path(kind)})
                 continue
             section: list[Any] = [page_path(kind)]
-            if name == "policy":  # protocols are found by stage of the work (roles give the other route)
-                for stage, entries in self.policies_by_process():
-                    section.append({stage: [{plain(e.item.title): page_path(kind, e.item.id)} for e in entries]})
+            if not listed(name):
+                pass  # the index page alone; it lists every item
+            elif name == "policy":  # protocols are found by stage of the work (roles give the other route)
+                section += [{stage: entries(name, group)} for stage, group in self.policies_by_process()]
             else:
-                section += [{plain(e.item.title): page_path(kind, e.item.id)} for e in self.library.of_kind(name)]
+                section += entries(name)
             nav.append({kind.title: section})
         for extra in ("about.md", "tags.md"):
             if (docs_dir / extra).exists():

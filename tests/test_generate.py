@@ -74,6 +74,19 @@ def test_generate_writes_navigation_and_abbreviations(project, cli):
                              "*[ESSWs]: Extended schools social worker (more than one)"]
 
 
+def test_a_long_section_is_reached_through_its_index_page_not_the_menu(project, cli, monkeypatch):
+    """Above MENU_ITEMS_MAX items the menu lists only the section's index, which links every item,
+    so no page carries a menu that grows with the library (see the benchmark)."""
+    monkeypatch.setattr("essw.generate.MENU_ITEMS_MAX", 0)
+    assert cli(project, "generate").returncode == 0
+    nav = yaml.safe_load(project.read(f"{LIB}/.nav.yml"))["nav"]
+    sections = {title: pages for entry in nav[1:] if isinstance(entry, dict) for title, pages in entry.items()}
+    assert sections["Case studies"] == ["library/case-studies/index.md"]
+    assert sections["Protocols"] == ["library/protocols/index.md"]
+    assert "(first-day.md)" in project.read(f"{LIB}/case-studies/index.md")
+    assert "(consent-protocol.md)" in project.read(f"{LIB}/protocols/index.md")
+
+
 def test_mkdocs_yml_inherits_the_generated_navigation(project):
     config = project.read("mkdocs.yml")
     assert "INHERIT: docs/library/.nav.yml" in config
@@ -266,3 +279,15 @@ def test_quotes_in_a_summary_stay_inside_the_meta_description(hostile_site):
     assert len(metas) == 1
     assert "data-injected" not in metas[0]
     assert metas[0]["content"] == 'Consent, "in quotes" data-injected="yes"'
+
+
+@pytest.mark.parametrize("text, closed", [
+    ("Before\n```\ncode", "Before\n```\ncode\n```"),
+    ("~~~~\nx\n~~~\ny", "~~~~\nx\n~~~\ny\n~~~~"),          # a shorter fence does not close a longer one
+    ("```py\nx\n```\nafter", "```py\nx\n```\nafter"),      # a closed fence is left alone
+    ("a ``` in a sentence", "a ``` in a sentence"),
+])
+def test_an_unclosed_code_fence_is_closed_within_its_own_field(text, closed):
+    from essw.generate import safe_markdown
+
+    assert safe_markdown(text) == closed

@@ -397,3 +397,47 @@ def test_many_errors_in_many_files_are_all_reported_in_one_run(project):
     assert "in 9 file(s)" in result.stderr
     for line in result.stderr.strip().splitlines()[:-2]:
         assert line.split(":")[0].endswith(".yml"), line
+
+
+# -- relative links in author text ------------------------------------------------------------------
+
+def _link_in_case(project, target):
+    project.replace(CASE, "    text: Sam arrives late and quiet.", f"    text: Sam arrives late. See [this]({target}).")
+    return project.line_of(CASE, f"[this]({target})")
+
+
+def test_a_link_to_a_page_that_will_not_exist_is_an_error_at_its_line(project):
+    line = _link_in_case(project, "form.pdf")
+    problem = only(project)
+    assert (problem.path, problem.line) == (CASE, line)
+    assert problem.field_path == "nodes.start.text"
+    assert "the link 'form.pdf' does not lead anywhere" in problem.message
+    assert "e.g. 'drop-in-sessions.md'" in problem.expected
+
+
+def test_links_to_pages_the_build_will_have_are_fine(project):
+    project.write("docs/school-staff/index.md", "# School staff\n")
+    for target in ("../protocols/consent-protocol.md#ask", "first-day.md", "../glossary/index.md",
+                   "../../school-staff/index.md", "#top", "https://www.gov.uk/", "mailto:a@example.org",
+                   "../roles/"):
+        fresh = project.read(CASE)
+        _link_in_case(project, target)
+        assert problems(project) == [], target
+        project.write(CASE, fresh)
+
+
+def test_a_site_absolute_link_is_an_error_because_the_site_also_opens_from_a_folder(project):
+    _link_in_case(project, "/library/protocols/consent-protocol.md")
+    assert "starts with '/'" in only(project).message
+
+
+def test_a_public_page_may_not_link_to_an_internal_page(project):
+    """An id reference to an internal item is left out of public builds (a warning); a link written
+    in the text cannot be left out, so it is an error."""
+    project.replace(POL, "id: consent-protocol\n", "id: consent-protocol\nvisibility: internal\n")
+    errors = lambda: [p for p in problems(project) if p.severity == ERROR]  # noqa: E731
+    assert errors() == []
+    line = _link_in_case(project, "../protocols/consent-protocol.md")
+    [problem] = errors()
+    assert (problem.path, problem.line) == (CASE, line)
+    assert "internal item 'consent-protocol'" in problem.message

@@ -123,6 +123,11 @@ def error_to_problem(doc: Document, model: type[BaseModel], err: dict[str, Any])
         if kind == "string_too_long":
             return doc.problem(loc, "this text is too long",
                                expected=f"at most {ctx.get('max_length')} characters; split it up")
+        if kind == "too_long" and field == "nodes":
+            found = len(value) if isinstance(value, dict) else ctx.get("actual_length")
+            return doc.problem(loc, f"this case has {found:,} nodes, more than the "
+                                    f"{ctx.get('max_length')} a case may have",
+                               expected="split it into shorter case studies that link to each other")
         limit = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
         words = "at least" if kind == "too_short" else "at most"
         return doc.problem(loc, f"this needs {words} {limit} entr{'y' if limit == 1 else 'ies'}",

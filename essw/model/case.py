@@ -79,6 +79,14 @@ def node_title(name: str, node: "Node") -> str:
     return node.title or name.replace("-", " ").capitalize()
 
 
+MAX_NODES = 100
+"""More nodes than a reader can play in one sitting (Abdi, the longest case, has 25).
+
+The cap keeps a case page light and its printable pack to a few dozen pages: a 10,000-node case
+made a 4 MB page and a pack WeasyPrint took many minutes over. Split a longer story into cases.
+"""
+
+
 class Case(Item):
     """An interactive case study, composite and never about a real person."""
 
@@ -92,4 +100,4 @@ class Case(Item):
     related_terms: list[Id] = Field(default_factory=list, description="Ids of related glossary terms.")
     flags: dict[FlagName, Line] = Field(default_factory=dict, description="Every flag the case uses, with what it means in words, e.g. consent_given: Mum agreed to work with you.")
     start: Id = Field(description="Name of the first node.")
-    nodes: dict[Id, Node] = Field(min_length=2, description="The named nodes of the case.")
+    nodes: dict[Id, Node] = Field(min_length=2, max_length=MAX_NODES, description=f"The named nodes of the case (2 to {MAX_NODES}).")
