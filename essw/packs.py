@@ -9,6 +9,9 @@ offline. A PDF is only re-rendered when its HTML changes, so rebuilding stays fa
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -23,6 +26,9 @@ from .model.common import AUDIENCE_NAMES
 TEMPLATES = Path(__file__).parent / "templates" / "print"
 PACKS = "packs"
 """Folder under docs/library/ for the PDFs."""
+
+MAX_WORKERS = 4
+"""At most this many PDFs are made at once (WeasyPrint needs about 100-200 MB each)."""
 
 
 @dataclass(frozen=True)
@@ -103,22 +109,41 @@ class PackMaker:
 
 
 def write_packs(packs: list[Pack], folder: Path) -> tuple[set[Path], int]:
-    """Render each pack to PDF unless its HTML is unchanged; return the files kept and how many were made."""
-    import weasyprint  # imported here: only builds that make packs need Pango
+    """Render each pack to PDF unless its HTML is unchanged; return the files kept and how many were made.
 
+    WeasyPrint uses one core, so several PDFs to make are shared among worker processes: a fresh
+    clone's first build (every PDF new) takes about 1/cores of the time.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     keep: set[Path] = set()
-    made = 0
+    todo: list[tuple[Pack, Path, Path, str]] = []
     for pack in packs:
         pdf = folder / pack.filename
         stamp = folder / f".{pack.filename}.sha256"
         digest = hashlib.sha256(pack.html.encode("utf-8")).hexdigest()
         keep.update({pdf, stamp})
-        if pdf.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == digest:
-            continue
-        tmp = pdf.with_name(f".{pdf.name}.tmp")
-        weasyprint.HTML(string=pack.html, base_url=str(TEMPLATES)).write_pdf(str(tmp))
-        tmp.replace(pdf)
+        if not (pdf.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == digest):
+            todo.append((pack, pdf, stamp, digest))
+    workers = min(len(todo), len(os.sched_getaffinity(0)), MAX_WORKERS)
+    if workers > 1:
+        # 'spawn', not fork: the build may run inside 'mkdocs serve', whose threads fork would copy.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for _ in pool.map(_render_pdf, [(pack.html, str(pdf)) for pack, pdf, _, _ in todo]):
+                pass
+    else:
+        for pack, pdf, _, _ in todo:
+            _render_pdf((pack.html, str(pdf)))
+    for _, _, stamp, digest in todo:  # stamps last: an interrupted build re-renders what it did not finish
         stamp.write_text(digest + "\n", encoding="utf-8")
-        made += 1
-    return keep, made
+    return keep, len(todo)
+
+
+def _render_pdf(job: tuple[str, str]) -> None:
+    """One PDF from its HTML, written beside the target and renamed, so no half-written PDF is left."""
+    import weasyprint  # imported here: only builds that make packs need Pango
+
+    html, target = job
+    pdf = Path(target)
+    tmp = pdf.with_name(f".{pdf.name}.tmp")
+    weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf(str(tmp))
+    tmp.replace(pdf)

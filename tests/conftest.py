@@ -486,9 +486,10 @@ def use_instant_navigation(project: Project, site_url: str) -> Project:
     to pages listed in sitemap.xml, at the same host and port, so site_url must be where the site
     is served (e.g. a SiteServer's url)."""
     text = project.read("mkdocs.yml")
-    assert "    - navigation.sections\n" in text and "\n  - offline" in text and "\nsite_url:" not in text
+    assert "    - navigation.sections\n" in text and "\n  - offline" in text
     text = text.replace("    - navigation.sections\n", "    - navigation.instant\n    - navigation.sections\n", 1)
-    text = "\n".join(line for line in text.splitlines() if not line.startswith("  - offline")) + "\n"
+    text = "\n".join(line for line in text.splitlines()
+                     if not line.startswith(("  - offline", "site_url:"))) + "\n"
     text += f"site_url: {site_url.rstrip('/')}/\n"
     project.write_raw("mkdocs.yml", text)
     project.write_raw("docs/index.md", INDEX_MD + f"\n[Play the home visit]({HOME_VISIT_PAGE}.md)\n")

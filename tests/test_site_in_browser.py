@@ -8,6 +8,7 @@ import http.server
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
+from xml.etree import ElementTree
 
 import pytest
 
@@ -51,7 +52,25 @@ def browser():
 
 
 def all_pages(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
+    """Every page in sitemap.xml, as a path under the site (the crawl's list, not a hand-picked one)."""
+    root = ElementTree.parse(site / "sitemap.xml").getroot()
+    locs = [loc.text.strip() for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    prefix = _site_url(site)
+    assert locs and all(loc.startswith(prefix) for loc in locs), (prefix, locs[:3])
+    return sorted(loc[len(prefix):] or "index.html" for loc in locs)
+
+
+def _site_url(site: Path) -> str:
+    import yaml
+
+    config = yaml.safe_load((Path(__file__).parents[1] / "mkdocs.yml").read_text(encoding="utf-8"))
+    return config["site_url"].rstrip("/") + "/"
+
+
+def test_the_sitemap_lists_every_page_the_build_wrote(site):
+    """So crawling the sitemap really is crawling the whole site."""
+    built = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
+    assert all_pages(site) == built
 
 
 # Every page in the light palette; in the dark palette, one page of every kind (the same templates).
