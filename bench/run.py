@@ -457,7 +457,9 @@ def markdown(result: dict) -> str:
     lines += ["", f"Case engine script (`essw/assets/case-engine.js`): {kb(eng['raw'])} KB raw, "
                   f"{kb(eng['gz'])} KB gzip (level {GZIP_LEVEL}). Shared assets that a first visit fetches once "
                   f"(theme CSS/JS, site CSS/JS, case engine): "
-                  f"{kb(rows[-1]['output']['page']['shared_first_visit_gz'])} KB gzip."]
+                  f"{kb(rows[-1]['output']['page']['shared_first_visit_gz'])} KB gzip, plus the search index, which "
+                  f"every page fetches as it loads (the table above; {mb(rows[0]['output']['search_gz'])} MB gzip "
+                  f"at N={rows[0]['n']:,})."]
     packed = [r for r in rows if r["packs"]]
     if packed:
         lines += ["", "| cases (N) | runs | `essw build` with PDF packs, wall / CPU (s) | without, wall / CPU (s) "
