@@ -74,7 +74,7 @@ def test_the_sitemap_lists_every_page_the_build_wrote(site):
 
 
 # Every page in the light palette; in the dark palette, one page of every kind (the same templates).
-DARK_SAMPLE = ["index.html", "parents-and-carers/index.html", "library/case-studies/abdi.html",
+ONE_PAGE_OF_EACH_KIND = ["index.html", "parents-and-carers/index.html", "library/case-studies/abdi.html",
                "library/protocols/consent.html", "library/roles/essw.html", "library/workshops/parenting-workshop.html",
                "library/paths/essw-induction.html", "library/glossary/index.html",
                "library/parents/will-you-take-my-children-away.html", "new-to-the-role/levels-of-need.html"]
@@ -90,7 +90,7 @@ def test_every_page_passes_axe_and_stays_on_this_host(browser, site, base_url, s
     page.on("request", lambda r: requested.append(r.url))
     axe = Axe()
     violations, foreign = {}, []
-    pages = all_pages(site) if scheme == "light" else DARK_SAMPLE
+    pages = all_pages(site) if scheme == "light" else ONE_PAGE_OF_EACH_KIND
     assert len(pages) > 30 or scheme == "dark"
     for rel in pages:
         page.goto(f"{base_url}/{rel}", wait_until="load")
@@ -106,6 +106,23 @@ def test_every_page_passes_axe_and_stays_on_this_host(browser, site, base_url, s
     assert not violations, violations
     assert not foreign, foreign
     assert not cookies
+
+
+@pytest.mark.parametrize("rel", ONE_PAGE_OF_EACH_KIND)
+def test_keyboard_reaches_every_control_with_a_visible_unobscured_focus(browser, base_url, rel):
+    """The real site's pages, one of each template: Tab reaches every visible control, focus always
+    shows, and it never sits under the sticky header (test_site_gates checks the same on the fixture)."""
+    from test_site_gates import _check_keyboard
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/{rel}", wait_until="load")
+        if "/case-studies/" in rel:
+            page.locator(".essw-player").wait_for(state="visible")
+        _check_keyboard(page)
+    finally:
+        context.close()
 
 
 def test_print_view_hides_navigation(browser, base_url):
