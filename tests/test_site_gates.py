@@ -328,7 +328,10 @@ TARGETS = """(selector) => {
     .filter(el => el.checkVisibility() && el.getBoundingClientRect().width > 0);
   const rect = el => { const r = el.getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height}; };
   const label = el => el.id ? document.querySelector('label[for="' + CSS.escape(el.id) + '"]') : el.closest('label');
-  return [...document.querySelectorAll(selector)].filter(el => el.checkVisibility()).map(el => {
+  const shown = el => el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})
+    && el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().height > 0
+    && el.getBoundingClientRect().right > 0 && el.getBoundingClientRect().left < window.innerWidth;
+  return [...document.querySelectorAll(selector)].filter(shown).map(el => {
     const lab = el.tagName === 'INPUT' ? label(el) : null;
     return {name: el.tagName + '.' + el.className + ' ' + (el.textContent || el.value || '').trim().slice(0, 30),
             rect: rect(el), label: lab ? rect(lab) : null,

@@ -125,6 +125,36 @@ def test_keyboard_reaches_every_control_with_a_visible_unobscured_focus(browser,
         context.close()
 
 
+CONTROLS = ("button, input, select, textarea, summary, label, [role=button], "
+            "nav a[href], header a[href], footer a[href], .essw-player a[href]")
+
+
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone-menu-open"])
+def test_every_control_is_at_least_24_px_or_spaced_apart(browser, base_url, width):
+    """WCAG 2.2 target size (2.5.8) for every control of one page of each kind, not only axe's view of
+    the desktop layout: on a phone the menu opens as a drawer with its own section arrows."""
+    from test_site_gates import TARGETS, _too_small
+
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    small: dict[str, list[str]] = {}
+    try:
+        for rel in ONE_PAGE_OF_EACH_KIND:
+            page.goto(f"{base_url}/{rel}", wait_until="load")
+            if width < 600:
+                page.locator(".md-header label[for=__drawer]").click()
+                page.locator(".md-sidebar--primary .md-nav__link").first.wait_for(state="visible")
+            targets = page.evaluate(TARGETS, CONTROLS)
+            assert len(targets) > 10, (rel, len(targets))
+            found = [f"{t['name'][:50]!r} {t['rect']['width']:.0f}x{t['rect']['height']:.0f}"
+                     for t in targets if _too_small(t)]
+            if found:
+                small[rel] = found[:5]
+    finally:
+        context.close()
+    assert not small, small
+
+
 def test_print_view_hides_navigation(browser, base_url):
     page = browser.new_page()
     page.goto(f"{base_url}/library/workshops/demystifying-social-work.html")
