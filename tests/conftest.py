@@ -501,6 +501,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run"]
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (the system's /usr/bin/chromium) for every browser test of the run."""
+    if not CHROMIUM_PATH.exists():
+        pytest.skip("/usr/bin/chromium is not installed (make test installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
 class SiteServer:
     """A local http.server on 127.0.0.1 whose folder can be swapped while it runs, so a rebuilt
     site can be served from the same origin (and so the same localStorage)."""

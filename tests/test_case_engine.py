@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from conftest import (CHROMIUM_ARGS, CHROMIUM_PATH, HOME_VISIT, HOME_VISIT_FILE, HOME_VISIT_PAGE, REPO, Project,
+from conftest import (CHROMIUM_PATH, HOME_VISIT, HOME_VISIT_FILE, HOME_VISIT_PAGE, REPO, Project,
                       SiteServer, add_home_visit, make_project, use_instant_navigation)
 from essw.checks.casegraph import holds as python_holds
 from essw.model.case import Condition
@@ -58,18 +58,6 @@ def server(engine_site):
 @pytest.fixture(scope="module")
 def case_url(server) -> str:
     return f"{server.url}/{HOME_VISIT_PAGE}.html"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _watch(page):

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from conftest import CASE, CHROMIUM_ARGS, CHROMIUM_PATH, SOURCES, Project, SiteServer, make_project
+from conftest import CASE, SOURCES, Project, SiteServer, make_project
 from essw.load import load_text
 from essw.model import KINDS
 
@@ -590,20 +590,6 @@ def server(hostile_site):
     srv = SiteServer(hostile_site.path("site"))
     yield srv
     srv.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM_PATH.exists():
-        pytest.skip("/usr/bin/chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 DOM_CHECK = """(marker) => {

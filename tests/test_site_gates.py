@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import CHROMIUM_ARGS, CHROMIUM_PATH, DISTINCTIVE, PAGES
+from conftest import CHROMIUM_PATH, DISTINCTIVE, PAGES
 
 CASE_PAGE = f"{PAGES['first-day']}.html"
 PATH_PAGE = f"{PAGES['induction']}.html"
@@ -97,17 +97,6 @@ def test_offline_search_index_script_is_written(built_site):
 
 
 # -- in the browser -------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

@@ -39,18 +39,6 @@ def base_url(site):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                           "--disable-component-update", "--no-first-run"])
-        yield chromium
-        chromium.close()
-
-
 def all_pages(site: Path) -> list[str]:
     """Every page in sitemap.xml, as a path under the site (the crawl's list, not a hand-picked one)."""
     root = ElementTree.parse(site / "sitemap.xml").getroot()
