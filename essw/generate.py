@@ -54,7 +54,7 @@ MENU_ITEMS_MAX = 40
 """A section lists its items in the site menu only up to this many; above it, only its index page.
 
 Material renders the whole menu into every page, so listing every item makes each page grow with
-the number of items and the site with its square (a case page at 1,000 cases was 505 KB, 425 KB of
+the number of items and the site with its square (a case page at 1,000 cases was 506 KB, 425 KB of
 it menu). A list this long is no longer scanned anyway: the section's index page lists every item
 by title and summary, and search finds them (tests/test_knowledge_base.py checks that every page
 is reachable from the home page).

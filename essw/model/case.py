@@ -83,7 +83,8 @@ MAX_NODES = 100
 """More nodes than a reader can play in one sitting (Abdi, the longest case, has 25).
 
 The cap keeps a case page light and its printable pack to a few dozen pages: a 10,000-node case
-made a 4 MB page and a pack WeasyPrint took many minutes over. Split a longer story into cases.
+built its web page in about a minute, but WeasyPrint never finished its pack. Split a longer story
+into several cases.
 """
 
 
