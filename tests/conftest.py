@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -495,6 +496,11 @@ def use_instant_navigation(project: Project, site_url: str) -> Project:
     project.write_raw("docs/index.md", INDEX_MD + f"\n[Play the home visit]({HOME_VISIT_PAGE}.md)\n")
     return project
 
+
+# The CDNs a MkDocs site typically loads fonts and scripts from. The tests look for these names in
+# the built files because the site must never ask any of them for anything.
+FORBIDDEN_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "unpkg.com", "cdn.jsdelivr.net")
+HOST_URL = re.compile(r"(?:https?:)?//(?:" + "|".join(re.escape(h) for h in FORBIDDEN_HOSTS) + r")[^\s\"'`)\\]*")
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -63,9 +63,10 @@ def test_the_sitemap_lists_every_page_the_build_wrote(site):
 
 # Every page in the light palette; in the dark palette, one page of every kind (the same templates).
 ONE_PAGE_OF_EACH_KIND = ["index.html", "parents-and-carers/index.html", "library/case-studies/abdi.html",
-               "library/protocols/consent.html", "library/roles/essw.html", "library/workshops/parenting-workshop.html",
-               "library/paths/essw-induction.html", "library/glossary/index.html",
-               "library/parents/will-you-take-my-children-away.html", "new-to-the-role/levels-of-need.html"]
+                         "library/protocols/consent.html", "library/roles/essw.html",
+                         "library/workshops/parenting-workshop.html", "library/paths/essw-induction.html",
+                         "library/glossary/index.html", "library/parents/will-you-take-my-children-away.html",
+                         "new-to-the-role/levels-of-need.html"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -94,6 +95,32 @@ def test_every_page_passes_axe_and_stays_on_this_host(browser, site, base_url, s
     assert not violations, violations
     assert not foreign, foreign
     assert not cookies
+
+
+def test_a_browser_without_resize_observer_still_asks_no_other_host(browser, base_url):
+    """Old phones (iOS 12 and earlier) have no ResizeObserver; Material would then fetch a polyfill
+    from a CDN. The site loads its own copy instead (overrides/main.html), and the pages still work."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    context.add_init_script("delete window.ResizeObserver;")
+    page = context.new_page()
+    requested: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        for rel in ("index.html", "library/case-studies/abdi.html", "library/paths/essw-induction.html"):
+            page.goto(f"{base_url}/{rel}", wait_until="networkidle")
+            assert page.evaluate("typeof window.ResizeObserver") == "function", rel
+            if "/paths/" in rel:
+                page.locator(".essw-check").first.check()  # the page's own scripts still work
+            page.locator(".md-header label[for=__drawer]").click()  # and so does the menu drawer
+            page.locator(".md-sidebar--primary .md-nav__link").first.wait_for(state="visible")
+    finally:
+        context.close()
+    foreign = [u for u in requested if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname != "127.0.0.1"]
+    assert not foreign, foreign
+    assert any(u.endswith("/resize-observer-polyfill/ResizeObserver.js") for u in requested)
+    assert not errors, errors
 
 
 @pytest.mark.parametrize("rel", ONE_PAGE_OF_EACH_KIND)
