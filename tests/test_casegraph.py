@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REVIEW_BY, REVIEWED
+from conftest import GOVERNANCE
 from essw.checks.casegraph import MAX_STATES, explore, holds
 from essw.model.case import Condition
 from essw.problems import ERROR, WARNING
@@ -32,14 +32,7 @@ spectrum: prevention
 minutes: 5
 learning_outcomes:
   - Something to learn.
-owner: Team
-reviewed: {REVIEWED}
-review_by: {REVIEW_BY}
-sources:
-  - title: Working Together to Safeguard Children
-    publisher: HM Government
-    edition: "2023"
-"""
+{GOVERNANCE}"""
 
 # The ending every case gets unless it asks not to (end=False), at the level of a node name.
 END = """\

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASE, ESSW, POLICY, ROLE, Project, make_project, tree_hashes
+from conftest import CASE, ESSW, POLICY, ROLE, Project, Result, make_project, tree_hashes
 from essw.model.case import MAX_NODES
 
 MEMORY_LIMIT = 2 * 1024 ** 3  # RLIMIT_AS for the essw process and everything it starts
@@ -30,16 +30,11 @@ REFUSAL_RSS_MB = 500  # peak resident memory of essw (and its children) while re
 
 
 @dataclass
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
+class Run(Result):
+    """What a run of essw printed and returned, with its time and peak memory."""
+
     seconds: float
     max_rss_mb: float
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
 
 
 def _limit_memory() -> None:  # runs in the child, before exec

@@ -13,10 +13,11 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from ..problems import Problem
+from .walk import leaves
 
 if TYPE_CHECKING:
     from ..sources import Library
@@ -26,17 +27,6 @@ _SCRIPT = re.compile(r"(java|vb)script:", re.I)
 _DESTINATION = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+)", re.M)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
 _INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f]+")
-
-
-def _strings(value: Any, loc: tuple) -> Iterator[tuple[tuple, str]]:
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            yield from _strings(child, loc + (key,))
-    elif isinstance(value, list):
-        for i, child in enumerate(value):
-            yield from _strings(child, loc + (i,))
 
 
 def _site_pages(library: "Library") -> tuple[dict[str, Any], set[str]]:
@@ -88,8 +78,8 @@ def check(library: "Library") -> list[Problem]:
     site: tuple[dict[str, Any], set[str]] | None = None
     pages: dict[int, tuple[str, Any]] | None = None
     for doc in library.documents:
-        for loc, text in _strings(doc.data, ()):
-            if ":" not in text and "](" not in text:
+        for loc, text in leaves(doc.data):
+            if not isinstance(text, str) or (":" not in text and "](" not in text):
                 continue  # no scheme and no link: most text, skipped cheaply
             squashed = _INVISIBLE.sub("", text)
             if _SCRIPT.search(squashed):

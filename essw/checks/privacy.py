@@ -28,6 +28,7 @@ import yaml
 
 from ..load import Document, LoadError, load_text, read_source
 from ..problems import Problem, did_you_mean, format_field_path, join_hint
+from .walk import leaves
 
 try:  # the same event parser essw.load uses
     from yaml import CSafeLoader as _EventLoader
@@ -412,18 +413,12 @@ def load_allow_list(root: Path) -> tuple[set[str], list[Problem]]:
 
 def _candidates(data: Any) -> list[tuple[tuple, str]]:
     """Every text value (and whole number, which may be an unquoted NHS number) that could hold an
-    identifier, with its loc, in document order. A loop, not recursion: this runs over every value."""
+    identifier, with its loc, in document order."""
     found: list[tuple[tuple, str]] = []
-    stack: list[tuple[Any, tuple]] = [(data, ())]
-    while stack:
-        value, loc = stack.pop()
+    for loc, value in leaves(data):
         if isinstance(value, str):
             if _maybe(value):
                 found.append((loc, value))
-        elif isinstance(value, dict):
-            stack.extend((child, loc + (key,)) for key, child in reversed(value.items()))
-        elif isinstance(value, list):
-            stack.extend((child, loc + (index,)) for index, child in reversed(list(enumerate(value))))
         elif isinstance(value, int) and not isinstance(value, bool):
             found.append((loc, str(value)))
     return found
