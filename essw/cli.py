@@ -83,12 +83,8 @@ def cmd_review(project: Project, args: argparse.Namespace) -> int:
 
     library, report = load_library(project.root)
     today = dt.date.today()
-    rows = [(e.item.review_by, e.kind.name, e.item.id, e.item.owner, e.doc.path, e.item.visibility)
-            for e in library.entries.values()]
-    if library.glossary is not None and library.glossary_doc is not None:
-        g = library.glossary
-        rows.append((g.review_by, "glossary", "glossary", g.owner, library.glossary_doc.path, g.visibility))
-    rows.sort()
+    rows = sorted((item.review_by, kind, item_id, item.owner, doc.path, item.visibility)
+                  for kind, item_id, item, doc, _ in library.governed())
     overdue = sum(1 for r in rows if r[0] < today)
     print(f"{'review by':<11} {'status':<16} {'kind':<9} {'id':<36} {'owner':<24} file")
     for review_by, kind, item_id, owner, path, visibility in rows:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from pydantic import BaseModel
 
@@ -44,6 +44,14 @@ class Library:
 
     def of_kind(self, name: str) -> list[Entry]:
         return sorted((e for e in self.entries.values() if e.kind.name == name), key=lambda e: e.item.title.lower())
+
+    def governed(self) -> list[tuple[str, str, Any, Document, tuple]]:
+        """(kind, id, model, document, loc) of everything with an owner and review dates: every item,
+        and the glossary as a whole."""
+        out = [(e.kind.name, item_id, e.item, e.doc, e.loc) for item_id, e in self.entries.items()]
+        if self.glossary is not None and self.glossary_doc is not None:
+            out.append(("glossary", "glossary", self.glossary, self.glossary_doc, ()))
+        return out
 
     def public(self, include_internal: bool) -> "Library":
         """The library as a given build sees it: internal items dropped unless asked for."""

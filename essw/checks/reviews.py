@@ -17,11 +17,8 @@ def today() -> dt.date:
 
 def check(library: "Library") -> list[Problem]:
     problems = []
-    governed = [(e.doc, e.loc, e.item) for e in library.entries.values()]
-    if library.glossary is not None and library.glossary_doc is not None:
-        governed.append((library.glossary_doc, (), library.glossary))
     now = today()
-    for doc, loc, item in governed:
+    for _, _, item, doc, loc in library.governed():
         if item.reviewed > now:
             problems.append(doc.problem(loc + ("reviewed",), f"the review date {item.reviewed} is in the future",
                                         expected="give the date the content was actually checked"))
