@@ -1,7 +1,8 @@
 """Validate, generate, then let the site engine build into a fresh folder and swap it in.
 
 A failed build never touches the existing ``site/``: the engine writes to a temporary sibling
-folder, and only a complete, successful build replaces ``site/`` (two renames).
+folder, and only a complete, successful build replaces ``site/`` (two renames). Where the site
+may go, the build lock and the recovery after a killed build live in :mod:`essw.output`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .generate import generate
+from .output import WORK_PREFIX, ZENSICAL_CONFIG_PREFIX, build_lock, check_site_dir, recover, swap_in
 from .problems import Report, SourceError
 from .project import Project
 from .sources import load_library
@@ -28,6 +30,7 @@ class BuildResult:
     report: Report
     counts: dict[str, int]
     site_dir: Path
+    recovered: list[str] = field(default_factory=list)
 
 
 class EngineError(Exception):
@@ -56,41 +59,31 @@ def build_site(project: Project, *, engine: str = "mkdocs", strict: bool = False
                site_dir: Path | None = None, packs: bool = True) -> BuildResult:
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    report, counts = validate_and_generate(project, strict=strict, internal=internal, packs=packs)
-    target = (site_dir or project.site_dir).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # The engine writes into a work folder inside the project (Zensical insists on that); only a
-    # complete build is moved into place.
-    work = Path(tempfile.mkdtemp(prefix=".essw-building-", dir=project.root))
-    out_dir = work / "site"
-    config = project.config_file
-    env = dict(os.environ, ESSW_ALREADY_GENERATED="1", ESSW_INTERNAL="1" if internal else "")
-    try:
-        if engine == "zensical":
-            # Zensical has no --site-dir: a small config that inherits ours points it at the work folder.
-            # It must sit in the project root, which Zensical takes to be the config file's folder.
-            config = project.root / f".essw-zensical-{work.name}.yml"
-            config.write_text(f"INHERIT: mkdocs.yml\nsite_dir: {json.dumps(str(out_dir))}\n", encoding="utf-8")
-        result = subprocess.run(_engine_command(engine, project, out_dir, config), cwd=project.root, env=env,
-                                capture_output=True, text=True)
-        if result.returncode != 0 or not (out_dir / "index.html").is_file():
-            raise EngineError((result.stdout + result.stderr).strip() or f"{engine} build failed")
-        _swap_in(out_dir, target)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        if engine == "zensical":
-            config.unlink(missing_ok=True)
-    return BuildResult(report, counts, target)
-
-
-def _swap_in(new: Path, target: Path) -> None:
-    """Replace ``target`` with ``new``: a rename on the same disk, so readers never see half a site."""
-    staged = target.with_name(f".{target.name}-new")
-    old = target.with_name(f".{target.name}-old")
-    shutil.rmtree(staged, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
-    shutil.move(str(new), str(staged))  # a rename when on the same disk, a copy otherwise
-    if target.exists():
-        target.rename(old)
-    staged.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    target = check_site_dir(project, site_dir or project.site_dir)  # refuse before touching anything
+    with build_lock(project):
+        recovered = recover(project, target)
+        target = check_site_dir(project, target)  # again: the other build may have changed it
+        report, counts = validate_and_generate(project, strict=strict, internal=internal, packs=packs)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # The engine writes into a work folder inside the project (Zensical insists on that); only a
+        # complete build is moved into place.
+        work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=project.root))
+        out_dir = work / "site"
+        config = project.config_file
+        env = dict(os.environ, ESSW_ALREADY_GENERATED="1", ESSW_INTERNAL="1" if internal else "")
+        try:
+            if engine == "zensical":
+                # Zensical has no --site-dir: a small config that inherits ours points it at the work
+                # folder. It must sit in the project root, which Zensical takes to be the config's folder.
+                config = project.root / f"{ZENSICAL_CONFIG_PREFIX}{work.name}.yml"
+                config.write_text(f"INHERIT: mkdocs.yml\nsite_dir: {json.dumps(str(out_dir))}\n", encoding="utf-8")
+            result = subprocess.run(_engine_command(engine, project, out_dir, config), cwd=project.root, env=env,
+                                    capture_output=True, text=True)
+            if result.returncode != 0 or not (out_dir / "index.html").is_file():
+                raise EngineError((result.stdout + result.stderr).strip() or f"{engine} build failed")
+            swap_in(out_dir, target)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+            if engine == "zensical":
+                config.unlink(missing_ok=True)
+    return BuildResult(report, counts, target, recovered)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .problems import Report, SourceError
+from .problems import Report, SourceError, UsageError
 from .project import Project
 
 
@@ -39,9 +39,11 @@ def cmd_validate(project: Project, args: argparse.Namespace) -> int:
 
 def cmd_generate(project: Project, args: argparse.Namespace) -> int:
     from .build import validate_and_generate
+    from .output import build_lock
 
-    report, counts = validate_and_generate(project, strict=args.strict, internal=args.internal,
-                                           packs=not args.no_packs)
+    with build_lock(project):
+        report, counts = validate_and_generate(project, strict=args.strict, internal=args.internal,
+                                               packs=not args.no_packs)
     _print_report(report)
     print(f"Generated docs/library: {counts['written']} written, {counts['unchanged']} unchanged, "
           f"{counts['removed']} removed.", file=sys.stderr)
@@ -51,9 +53,13 @@ def cmd_generate(project: Project, args: argparse.Namespace) -> int:
 def cmd_build(project: Project, args: argparse.Namespace) -> int:
     from .build import build_site
 
-    site_dir = Path(args.site_dir).resolve() if args.site_dir else None
+    if args.site_dir is not None and not args.site_dir.strip():
+        raise UsageError("--site-dir needs the name of a folder, for example 'site'")
+    site_dir = Path(args.site_dir) if args.site_dir else None
     result = build_site(project, engine=args.engine, strict=args.strict, internal=args.internal, site_dir=site_dir,
                         packs=not args.no_packs)
+    for note in result.recovered:
+        print(f"essw: {note}.", file=sys.stderr)
     _print_report(result.report)
     print(f"Built the site with {args.engine} into {result.site_dir}.", file=sys.stderr)
     return 0
@@ -107,6 +113,8 @@ def cmd_schemas(project: Project, args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from .scaffold import SCAFFOLD_KINDS
+
     p = argparse.ArgumentParser(prog="essw", description="Build the ESSW knowledge base from its YAML sources.")
     p.add_argument("--root", help="project folder (default: the nearest folder with mkdocs.yml)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -135,7 +143,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("new", help="write a new, commented source file to fill in")
-    s.add_argument("kind", help="case, policy, role, workshop, path or term")
+    s.add_argument("kind", help=", ".join(SCAFFOLD_KINDS))
     s.add_argument("id", help="the new item's id, e.g. consent-protocol")
     s.add_argument("--title", help="the page title (default: made from the id)")
     s.set_defaults(func=cmd_new)
@@ -155,8 +163,11 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser().parse_args(argv)
     try:
-        project = Project(Path(args.root).resolve()) if args.root else Project.find()
+        project = Project.at(Path(args.root)) if args.root is not None else Project.find()
         return args.func(project, args)
+    except UsageError as exc:
+        print(f"essw: {exc}. Nothing was changed.", file=sys.stderr)
+        return 2
     except SourceError as exc:
         report = Report(exc.problems)
         _print_report(report, strict=getattr(args, "strict", False))

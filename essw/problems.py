@@ -50,6 +50,11 @@ class SourceError(Exception):
         super().__init__("\n".join(p.format() for p in self.problems))
 
 
+class UsageError(Exception):
+    """The command was asked to do something unsafe or impossible (a path it must not write to, a
+    project folder that is not one); refused before anything changed. The CLI exits with status 2."""
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A 'did you mean' hint for a misspelt key or id, or an empty string."""
     matches = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
