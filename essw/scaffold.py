@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from .checks.ids import id_problem
 from .load import LoadError, load_file
 from .model import KINDS
 from .project import Project
@@ -50,6 +51,9 @@ def new_source(project: Project, kind: str, item_id: str, title: str | None = No
                             "e.g. 'consent-protocol'")
     if len(item_id) > 80:
         raise ScaffoldError(f"'{item_id}' is {len(item_id)} characters long; an id can have at most 80")
+    reserved = id_problem(item_id, kind) if kind != "term" else None
+    if reserved:
+        raise ScaffoldError(f"{reserved[0]}; {reserved[1]}")
     title = title or item_id.replace("-", " ").capitalize()
     if kind == "term":
         return _append_term(project, item_id, title)

@@ -9,7 +9,9 @@ as a template, so a source containing '{{' is shown as text. Works under MkDocs 
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 from essw.generate import INDEX_FILE, OUTPUT, inline, relative_link
@@ -22,6 +24,22 @@ def _index(docs_dir: Path) -> dict:
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing: run 'essw generate' (or 'make site') first")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()#+\-.!|~])")
+
+
+def setting_text(value: object) -> str:
+    """A value from mkdocs.yml as plain text on one line: never HTML, Markdown or template syntax.
+
+    Settings are written by whoever runs the site, not checked like sources, and a macro's result
+    is read as Markdown: '<script>' in 'area', or '# Heading' in a multi-line value, must show as
+    the characters written.
+    """
+    text = " ".join(str(value).split())
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    text = html.escape(text, quote=True)
+    return text.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def define_env(env):
@@ -89,11 +107,11 @@ def define_env(env):
         local = env.conf["extra"].get("local", {})
         if name not in local:
             raise KeyError(f"contact('{name}'): add '{name}' under extra.local in mkdocs.yml")
-        return str(local[name])
+        return setting_text(local[name])
 
     @env.macro
     def count(kind: str) -> int:
         """How many published items of a kind there are."""
         return sum(1 for item in index()["items"].values() if item["kind"] == kind)
 
-    env.variables["area"] = env.conf["extra"].get("area", "your area")
+    env.variables["area"] = setting_text(env.conf["extra"].get("area", "your area"))

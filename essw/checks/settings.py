@@ -1,0 +1,138 @@
+"""The site settings are a source too: ``mkdocs.yml`` is checked like any YAML an author writes.
+
+Its syntax, and the ``extra`` values that pages show (``area`` and the contacts under
+``extra.local`` that pages ask for with ``contact("...")``), are reported as
+``mkdocs.yml:line:column: ...`` by ``essw validate``, before the site engine would stop with a
+traceback of its own. Values must be one line of text: a phone number written without quotes is
+read by YAML as a number (``01632960000`` loses its first 0), and a value over several lines would
+put headings into every page that shows it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from ..problems import Problem, did_you_mean, join_hint
+
+if TYPE_CHECKING:
+    from ..sources import Library
+
+CONFIG = "mkdocs.yml"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pages"
+_CONTACT_CALL = re.compile(r"""contact\(\s*["']([^"']+)["']\s*\)""")
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """mkdocs.yml may use MkDocs' own tags (!ENV, !relative, !!python/name:...): read them as plain values."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def contacts_used(root: Path) -> dict[str, str]:
+    """Each extra.local key a page asks for, with the first file that asks for it."""
+    used: dict[str, str] = {}
+    places = [(p, p.relative_to(root).as_posix()) for p in sorted((root / "docs").rglob("*.md"))
+              if "library" not in p.relative_to(root / "docs").parts[:1]] if (root / "docs").is_dir() else []
+    places += [(p, f"the essw page template {p.name}") for p in sorted(TEMPLATES.glob("*.j2"))]
+    for path, shown in places:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeError):
+            continue  # a hand-written page that cannot be read is the site engine's to report
+        for name in _CONTACT_CALL.findall(text):
+            used.setdefault(name, shown)
+    return used
+
+
+def _position(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    return {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _one_line_text(node: yaml.Node, field: str) -> Problem | None:
+    line, column = _position(node)
+    if not isinstance(node, yaml.ScalarNode):
+        return Problem(CONFIG, line, column, "this must be one line of text", field, "write it as name: \"text\"")
+    if node.tag != "tag:yaml.org,2002:str" and node.style is None:
+        return Problem(CONFIG, line, column, f"'{node.value[:40]}' is read as a number or a yes/no value, not as text",
+                       field, f"put it in quotes so it stays exactly as written: \"{node.value[:40]}\"")
+    if not node.value.strip():
+        return Problem(CONFIG, line, column, "this is empty", field, "write the value, or remove the line")
+    if "\n" in node.value.strip():
+        return Problem(CONFIG, line, column, "this value runs over several lines", field,
+                       "write it on one line: pages show it inside a sentence")
+    return None
+
+
+def check_config(root: Path) -> list[Problem]:
+    path = root / CONFIG
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeError:
+        return [Problem(CONFIG, 1, 1, "the file is not valid UTF-8 text", "", "save it again as UTF-8")]
+    except OSError as exc:
+        return [Problem(CONFIG, 1, 1, f"the site settings cannot be read ({exc.strerror})")]
+    try:
+        node = yaml.compose(text, Loader=_TolerantLoader)
+    except yaml.YAMLError as exc:
+        from ..load import _describe_yaml_error
+
+        (line, column), message, hint = _describe_yaml_error(exc, text)
+        return [Problem(CONFIG, line, column, message, "", hint)]
+    if not isinstance(node, yaml.MappingNode):
+        return [Problem(CONFIG, 1, 1, "the site settings must be a set of named fields such as 'site_name:'")]
+    top = _mapping(node)
+    problems: list[Problem] = []
+    if "site_name" not in top:
+        problems.append(Problem(CONFIG, 1, 1, "the required field 'site_name' is missing", "site_name",
+                                "add a line 'site_name: ...' with the site's title"))
+    if "extra" not in top:
+        problems.append(Problem(CONFIG, 1, 1, "the field 'extra' is missing, so pages have no area or contacts",
+                                "extra", "add 'extra:' with 'area:' and 'local:' (see the README)"))
+        return problems
+    extra_key, extra = top["extra"]
+    if not isinstance(extra, yaml.MappingNode):
+        line, column = _position(extra)
+        return problems + [Problem(CONFIG, line, column, "'extra' must be a set of named fields", "extra",
+                                   "indent 'area:' and 'local:' under 'extra:'")]
+    fields = _mapping(extra)
+    if "area" in fields:
+        problem = _one_line_text(fields["area"][1], "extra.area")
+        problems += [problem] if problem else []
+    used = contacts_used(root)
+    if "local" not in fields:
+        line, column = _position(extra_key)
+        if used:
+            problems.append(Problem(CONFIG, line, column, "'extra.local' is missing, but pages show local contacts",
+                                    "extra.local", "add 'local:' under 'extra:' with " + ", ".join(sorted(used))))
+        return problems
+    local_key, local = fields["local"]
+    if not isinstance(local, yaml.MappingNode):
+        line, column = _position(local)
+        return problems + [Problem(CONFIG, line, column, "'extra.local' must be a set of named contacts",
+                                   "extra.local", "write each contact on its own line, e.g. front_door_phone: \"...\"")]
+    contacts = _mapping(local)
+    for name, (_, value) in contacts.items():
+        problem = _one_line_text(value, f"extra.local.{name}")
+        problems += [problem] if problem else []
+    for name, where in sorted(used.items()):
+        if name not in contacts:
+            line, column = _position(local_key)
+            problems.append(Problem(CONFIG, line, column, f"the contact '{name}' is missing from extra.local, but "
+                                                          f"{where} shows it", f"extra.local.{name}",
+                                    join_hint(did_you_mean(name, contacts),
+                                              f"add a line '{name}: \"...\"' under 'local:'")))
+    return problems
+
+
+def check(library: "Library") -> list[Problem]:
+    return check_config(Path(library.root))
