@@ -10,13 +10,14 @@ put headings into every page that shows it.
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
 
-from ..problems import Problem, did_you_mean, join_hint
+from ..problems import Problem
 
 if TYPE_CHECKING:
     from ..sources import Library
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 CONFIG = "mkdocs.yml"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pages"
 _CONTACT_CALL = re.compile(r"""contact\(\s*["']([^"']+)["']\s*\)""")
+_THEME_USE = re.compile(r"\blocal\.([A-Za-z_][A-Za-z0-9_]*)")
+"""The theme override reads contacts as 'local.name' (overrides/main.html sets local = config.extra.local)."""
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -40,12 +43,14 @@ def contacts_used(root: Path) -> dict[str, str]:
     places = [(p, p.relative_to(root).as_posix()) for p in sorted((root / "docs").rglob("*.md"))
               if "library" not in p.relative_to(root / "docs").parts[:1]] if (root / "docs").is_dir() else []
     places += [(p, f"the essw page template {p.name}") for p in sorted(TEMPLATES.glob("*.j2"))]
-    for path, shown in places:
+    theme = sorted((root / "overrides").rglob("*.html")) if (root / "overrides").is_dir() else []
+    for path, shown in places + [(p, f"the safety block in {p.relative_to(root).as_posix()}") for p in theme]:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeError):
             continue  # a hand-written page that cannot be read is the site engine's to report
-        for name in _CONTACT_CALL.findall(text):
+        pattern = _THEME_USE if path.suffix == ".html" else _CONTACT_CALL
+        for name in pattern.findall(text):
             used.setdefault(name, shown)
     return used
 
@@ -125,12 +130,19 @@ def check_config(root: Path) -> list[Problem]:
         problem = _one_line_text(value, f"extra.local.{name}")
         problems += [problem] if problem else []
     for name, where in sorted(used.items()):
-        if name not in contacts:
-            line, column = _position(local_key)
-            problems.append(Problem(CONFIG, line, column, f"the contact '{name}' is missing from extra.local, but "
-                                                          f"{where} shows it", f"extra.local.{name}",
-                                    join_hint(did_you_mean(name, contacts),
-                                              f"add a line '{name}: \"...\"' under 'local:'")))
+        if name in contacts:
+            continue
+        near = difflib.get_close_matches(name, [c for c in contacts if c not in used], n=1, cutoff=0.75)
+        if near:  # a misspelt key: point at it
+            line, column = _position(contacts[near[0]][0])
+            problems.append(Problem(CONFIG, line, column, f"no page shows a contact called '{near[0]}', but {where} "
+                                                          f"shows '{name}', which is missing", f"extra.local.{near[0]}",
+                                    f"did you mean '{name}'?"))
+            continue
+        line, column = _position(local_key)
+        problems.append(Problem(CONFIG, line, column, f"the contact '{name}' is missing from extra.local, but "
+                                                      f"{where} shows it", f"extra.local.{name}",
+                                f"add a line '{name}: \"...\"' under 'local:'"))
     return problems
 
 
