@@ -11,7 +11,7 @@ import jinja2
 import yaml
 
 from .checks.ids import id_problem
-from .load import LoadError, load_file
+from .load import LoadError, load_file, load_text
 from .model import KINDS
 from .project import Project
 
@@ -25,11 +25,15 @@ class ScaffoldError(Exception):
 
 
 def yaml_text(value: str) -> str:
-    """Write text plainly when YAML reads it back unchanged, else quoted ('2026', 'true', '[draft]')."""
+    """Write text plainly when YAML reads it back unchanged, else quoted ('2026', 'true', '[draft]', '1e3').
+
+    Both readings must agree: essw's own (YAML 1.2 values) and YAML 1.1's, which editors may use.
+    """
     try:
-        if yaml.safe_load(f"x: {value}") == {"x": value} and "#" not in value:
+        plain = f"x: {value}"
+        if "#" not in value and yaml.safe_load(plain) == {"x": value} and load_text(plain, "x").data == {"x": value}:
             return value
-    except yaml.YAMLError:
+    except (yaml.YAMLError, LoadError):
         pass
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid quoted YAML string
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from ..load import excerpt
 from ..model import KINDS
 from ..problems import WARNING, Problem, did_you_mean, join_hint
 
@@ -48,7 +49,7 @@ def check(library: "Library") -> list[Problem]:
                 if ref in library.terms:
                     continue
                 hint = did_you_mean(ref, library.terms)
-                problems.append(doc.problem(loc, f"there is no glossary term with the id '{ref}'",
+                problems.append(doc.problem(loc, f"there is no glossary term with the id '{excerpt(ref)}'",
                                             expected=join_hint(hint, "add it to glossary.yml or fix the id")))
                 continue
             entry = library.entries.get(ref)
@@ -60,14 +61,14 @@ def check(library: "Library") -> list[Problem]:
                 if wanted is None:
                     pool += list(library.terms)
                 noun = KINDS[wanted].noun if wanted else "an item"
-                problems.append(doc.problem(loc, f"'{ref}' does not match the id of {noun}",
+                problems.append(doc.problem(loc, f"'{excerpt(ref)}' does not match the id of {noun}",
                                             expected=join_hint(did_you_mean(ref, pool), "check the spelling of the id")))
             elif (entry.item.visibility == "internal" and isinstance(doc.data, dict)
                   and doc.data.get("visibility", "public") == "public"):
-                problems.append(doc.problem(loc, f"'{ref}' is an internal item, so the public site leaves this "
+                problems.append(doc.problem(loc, f"'{excerpt(ref)}' is an internal item, so the public site leaves this "
                                                  "link out", severity=WARNING,
                                             expected="link to a public item, or make this item internal too"))
             if entry is not None and wanted is not None and entry.kind.name != wanted:
-                problems.append(doc.problem(loc, f"'{ref}' is {entry.kind.noun}, not {KINDS[wanted].noun}",
+                problems.append(doc.problem(loc, f"'{excerpt(ref)}' is {entry.kind.noun}, not {KINDS[wanted].noun}",
                                             expected=f"list it under the field for {entry.kind.title.lower()}"))
     return problems

@@ -1,14 +1,21 @@
-"""Check a loaded document against its kind's model, in words a content author understands."""
+"""Check a loaded document against its kind's model, in words a content author understands.
+
+The models are strict (:class:`essw.model.common.Strict`): a number, true/false, text and a date are
+never turned into one another, so '2' in quotes is text, not the level 2. A message that shows a
+value quotes what the author wrote (``Document.raw``: '12:30', '0755', "2" with its quotes), at most
+:data:`essw.load.EXCERPT` characters of it, and never a converted value.
+"""
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from ..load import Document
+from ..load import EXCERPT, Document, excerpt, plain_value
 from ..problems import Problem, did_you_mean, format_field_path, join_hint
 
 _TYPE_WORDS = {
@@ -29,17 +36,64 @@ _TYPE_WORDS = {
 }
 
 
-def _describe_value(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"'{str(value).lower()}'"
+_TYPE_ERRORS = set(_TYPE_WORDS) | {"none_required", "float_type", "is_instance_of"}
+"""Error types that only say "this is the wrong kind of value" (as opposed to a wrong value)."""
+
+
+def _describe_value(value: Any, raw: str | None = None) -> str:
+    """A value as a message shows it: what the author wrote if known, in quotes, shortened."""
     if isinstance(value, dict):
         return "a set of named fields"
     if isinstance(value, list):
         return "a list"
-    text = str(value)
-    return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
+    if raw is not None:
+        if not _is_quoted(raw):
+            return f"'{excerpt(raw)}'"
+        if len(raw) <= EXCERPT:
+            return raw  # written in quotes: shown with them, as the author wrote it
+        return f"'{excerpt(raw[1:-1])}'"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    return f"'{excerpt(str(value))}'"
+
+
+def _is_quoted(raw: str | None) -> bool:
+    return raw is not None and raw[:1] in ("'", '"')
+
+
+def _quoted_other_type(raw: str | None, value: Any) -> Any:
+    """The number, true/false, date or nothing a quoted value would be without its quotes, else None."""
+    if not _is_quoted(raw) or not isinstance(value, str):
+        return None
+    unquoted = plain_value(value)
+    return None if isinstance(unquoted, str) else unquoted
+
+
+def _quoted_problem(doc: Document, loc: tuple[Any, ...], raw: str) -> Problem:
+    inner = excerpt(raw[1:-1])
+    return doc.problem(loc, f"{_describe_value(None, raw)} is written in quotes, so it is text",
+                       expected=f"write {inner} without quotes")
+
+
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
+
+
+def _number_hint(value: Any, raw: str | None) -> str:
+    """How to write a whole number, for text or a fraction found where one is needed."""
+    if isinstance(value, str) and raw is not None and not _is_quoted(raw) and _LEADING_ZERO.fullmatch(value):
+        return f"write it without the leading zero: {int(value)}"
+    if isinstance(value, str) and ":" in value and raw is not None:
+        return "write one whole number, without ':'"
+    return ""
+
+
+def _option_words(expected: str) -> tuple[list[str], str]:
+    """pydantic's "'a', 'b' or 'c'" / "True" / "1, 2 or 3" as the options and the words for them."""
+    options = [o.strip().strip("'") for o in str(expected).replace(" or ", ",").split(",") if o.strip()]
+    words = str(expected).replace("True", "true").replace("False", "false")
+    return [{"True": "true", "False": "false"}.get(o, o) for o in options], words
 
 
 def _unwrap(annotation: Any) -> list[Any]:
@@ -92,6 +146,9 @@ def error_to_problem(doc: Document, model: type[BaseModel], err: dict[str, Any])
     value = err.get("input")
     ctx = err.get("ctx") or {}
     field = str(loc[-1]) if loc else ""
+    is_key = bool(err["loc"]) and err["loc"][-1] == "[key]"
+    raw = None if is_key else doc.raw_text(loc, value)
+    shown = _describe_value(value, raw)
 
     if kind == "missing":
         owner = model_at(model, loc[:-1])
@@ -104,18 +161,27 @@ def error_to_problem(doc: Document, model: type[BaseModel], err: dict[str, Any])
         allowed = list(owner.model_fields) if owner else []
         hint = did_you_mean(field, allowed)
         listing = "the fields allowed here are: " + ", ".join(allowed) if allowed else ""
-        return doc.problem(loc, f"'{field}' is not a field this kind of source knows", key=True,
+        return doc.problem(loc, f"'{excerpt(field)}' is not a field this kind of source knows", key=True,
                            expected=hint or listing)
+    if kind == "yes_no_word":
+        return doc.problem(loc, f"{shown} is text, not true or false",
+                           expected="write true or false (without quotes) for a yes/no flag")
+    if raw is not None and _quoted_other_type(raw, value) is not None and (kind in _TYPE_ERRORS or kind == "_any_of"
+                                                                            or kind == "literal_error"):
+        return _quoted_problem(doc, loc, raw)
     if kind == "literal_error":
-        expected = ctx.get("expected", "")
-        options = [o.strip().strip("'") for o in str(expected).replace(" or ", ",").split(",") if o.strip()]
-        return doc.problem(loc, f"{_describe_value(value)} is not one of the allowed values",
-                           expected=join_hint(did_you_mean(str(value), options), f"expected {expected}"))
+        options, words = _option_words(ctx.get("expected", ""))
+        written = raw if raw is not None and not _is_quoted(raw) else str(value)
+        hint = did_you_mean(written, options)
+        if hint == f"did you mean '{written}'?":  # the same text: the mistake is its type, not its spelling
+            hint = ""
+        return doc.problem(loc, f"{shown} is not one of the allowed values",
+                           expected=join_hint(hint, f"expected {words}"))
     if kind == "string_pattern_mismatch" and field == "abbreviation":
-        return doc.problem(loc, f"{_describe_value(value)} is not a usable abbreviation",
+        return doc.problem(loc, f"{shown} is not a usable abbreviation",
                            expected="up to 20 letters, digits, spaces, '&', '.', apostrophes or hyphens, e.g. 'DSL'")
     if kind == "string_pattern_mismatch":
-        return doc.problem(loc, f"{_describe_value(value)} is not a valid id",
+        return doc.problem(loc, f"{shown} is not a valid id",
                            expected="ids use lower-case letters, digits and single hyphens, e.g. 'consent-protocol'")
     if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
         if kind == "string_too_short":
@@ -136,15 +202,18 @@ def error_to_problem(doc: Document, model: type[BaseModel], err: dict[str, Any])
         bound = ctx.get("ge", ctx.get("le", ctx.get("gt", ctx.get("lt"))))
         words = {"greater_than_equal": "at least", "less_than_equal": "at most",
                  "greater_than": "more than", "less_than": "less than"}[kind]
-        return doc.problem(loc, f"{_describe_value(value)} is out of range", expected=f"a number {words} {bound}")
+        return doc.problem(loc, f"{shown} is out of range", expected=f"a number {words} {bound}")
     if kind == "_any_of":
-        return doc.problem(loc, f"expected {ctx['words']}, found {_describe_value(value)}")
+        return doc.problem(loc, f"expected {ctx['words']}, found {shown}")
+    if kind == "string_type" and raw is not None and value is not None and not isinstance(value, (dict, list)):
+        return doc.problem(loc, f"expected text, found {shown}",
+                           expected=f"put it in quotes if it is meant as text: \"{excerpt(raw)}\"")
     if kind in _TYPE_WORDS:
         what = _TYPE_WORDS[kind]
         if kind.startswith("date") and isinstance(value, str):
-            return doc.problem(loc, f"{_describe_value(value)} is not a date", expected=f"expected {what}")
-        return doc.problem(loc, f"expected {what}, found {_describe_value(value)}",
-                           expected="" if kind.startswith("date") else "")
+            return doc.problem(loc, f"{shown} is not a date", expected=f"expected {what}")
+        hint = _number_hint(value, raw) if kind.startswith("int") else ""
+        return doc.problem(loc, f"expected {what}, found {shown}", expected=hint)
     message = err.get("msg", "this value is not valid").removeprefix("Value error, ").rstrip(".")
     return doc.problem(loc, message)
 
@@ -152,7 +221,7 @@ def error_to_problem(doc: Document, model: type[BaseModel], err: dict[str, Any])
 def validate_document(doc: Document, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
     """Validate one document; return the model (or None) and every problem found."""
     if not isinstance(doc.data, dict):
-        found = "a list" if isinstance(doc.data, list) else _describe_value(doc.data)
+        found = "a list" if isinstance(doc.data, list) else _describe_value(doc.data, doc.raw_text((), doc.data))
         return None, [doc.problem((), f"the file holds {found} at its top level",
                                   field_path="",
                                   expected="a source starts with named fields such as 'id:' and 'title:'")]
@@ -181,6 +250,9 @@ def _merge_union_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 errs = [e for e in errs if e["type"] != "list_type"] or errs
             elif isinstance(value, list):
                 errs = [e for e in errs if e["type"] not in ("model_type", "dict_type", "model_attributes_type")] or errs
+            specific = [e for e in errs if e["type"] not in _TYPE_ERRORS]
+            if specific:  # one shape had the right kind of value, only not a right value: that is the news
+                errs = specific
             kinds = {e["type"] for e in errs}
             if len(errs) > 1 and kinds <= set(_TYPE_WORDS) | {"string_type", "bool_parsing", "int_parsing"}:
                 words = sorted({_TYPE_WORDS.get(e["type"], "text") for e in errs})

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from ..load import LoadError, read_source
 from ..problems import Problem
 
 if TYPE_CHECKING:
@@ -80,12 +81,12 @@ def _one_line_text(node: yaml.Node, field: str) -> Problem | None:
 
 def check_config(root: Path) -> list[Problem]:
     path = root / CONFIG
+    if not path.exists() and not path.is_symlink():
+        return []  # no settings to check: the command line refuses such a folder as a project
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeError:
-        return [Problem(CONFIG, 1, 1, "the file is not valid UTF-8 text", "", "save it again as UTF-8")]
-    except OSError as exc:
-        return [Problem(CONFIG, 1, 1, f"the site settings cannot be read ({exc.strerror})")]
+        text = read_source(path, CONFIG, root=root)  # an ordinary file of the project's own, never a link
+    except LoadError as exc:
+        return [exc.problem]
     try:
         node = yaml.compose(text, Loader=_TolerantLoader)
     except yaml.YAMLError as exc:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
-from .common import Id, Item, Line, Strict, Text
+from .common import Id, Item, Line, Strict, Text, exactly
 
 Rating = Literal["strong", "acceptable", "risky"]
 RATING_NAMES = {"strong": "Strong practice", "acceptable": "Acceptable", "risky": "Risky"}
@@ -16,7 +17,19 @@ LEVEL_NAMES = {1: "Level 1: universal", 2: "Level 2: early help", 3: "Level 3: c
 
 FlagName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 """A flag remembers something the learner did, e.g. ``consent_given``."""
-FlagValue = Union[bool, int, str]
+YES_NO_WORDS = frozenset({"yes", "no", "on", "off", "true", "false"})
+
+
+def _not_a_yes_no_word(value: str) -> str:
+    """A flag's text value may not be a yes/no word: the engine compares 'yes' (text) with true
+    (a yes/no value) as different, so a condition wanting true would never hold."""
+    if value.strip().lower() in YES_NO_WORDS:
+        raise PydanticCustomError("yes_no_word", "write true or false (without quotes) for a yes/no flag")
+    return value
+
+
+FlagValue = Union[bool, int, Annotated[str, AfterValidator(_not_a_yes_no_word)]]
+"""A flag holds true/false, a whole number or a word (never a yes/no word written as text)."""
 
 
 class Condition(Strict):
@@ -91,8 +104,8 @@ into several cases.
 class Case(Item):
     """An interactive case study, composite and never about a real person."""
 
-    composite: Literal[True] = Field(description="Write 'true' to confirm the case is a composite that identifies no real person.")
-    level_of_need: Literal[1, 2, 3, 4] = Field(description="1 universal, 2 early help, 3 child in need, 4 child protection.")
+    composite: Annotated[Literal[True], exactly(True)] = Field(description="Write 'true' to confirm the case is a composite that identifies no real person.")
+    level_of_need: Annotated[Literal[1, 2, 3, 4], exactly(1, 2, 3, 4)] = Field(description="1 universal, 2 early help, 3 child in need, 4 child protection.")
     spectrum: Spectrum = Field(description="Where the work sits: prevention, early-intervention, statutory or post-statutory.")
     minutes: int = Field(ge=1, le=240, description="About how long the case takes to play.")
     learning_outcomes: list[Text] = Field(min_length=1, description="What the learner should take away.")

@@ -7,9 +7,10 @@ the authors' reference page all come from them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 """A stable identifier: lower-case words joined by hyphens, e.g. ``consent-protocol``."""
@@ -35,9 +36,31 @@ Visibility = Literal["public", "internal"]
 
 
 class Strict(BaseModel):
-    """Unknown keys are errors, so a misspelt field never silently disappears."""
+    """Unknown keys are errors, so a misspelt field never silently disappears; and values are taken
+    as they are (pydantic's strict mode), so a number, true/false, text and a date are never turned
+    into one another: '2' in quotes is text, not the number 2, and 'yes' is not true. Dates come
+    from the loader already as dates (essw/load.py)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False, strict=True)
+
+
+def exactly(*options: Any) -> BeforeValidator:
+    """For ``Literal[...]`` of numbers or true/false: refuse a value that is only equal to an option.
+
+    Python counts True equal to 1 (and 1.0 equal to 1), so even in strict mode ``Literal[True]``
+    takes 1 and ``Literal[1, 2, 3, 4]`` takes true. This refuses any value of another type as
+    pydantic's own "not one of the allowed values" would.
+    """
+    types = {type(option) for option in options}
+    shown = [repr(option) for option in options]
+    expected = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+
+    def check(value: Any) -> Any:
+        if type(value) not in types:
+            raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+        return value
+
+    return BeforeValidator(check)
 
 
 class Source(Strict):
