@@ -644,8 +644,8 @@ def test_python_holds_is_the_engines_rule(browser):
     """essw/checks/casegraph.py plays every way through a case 'with exactly the rules the browser
     engine uses'; any difference makes validation wrong. Compare the two on every flag value a
     'set:' can store and every comparison the checks accept."""
-    flag_values = [None, True, False, 0, 1, 2, -1, "1", "yes"]
-    conds = [{"flag": "f", "op": op, "value": v} for op in ("==", "!=") for v in (True, False, 0, 1, "1", "yes")]
+    flag_values = [None, True, False, 0, 1, 2, -1, "1", "agreed"]
+    conds = [{"flag": "f", "op": op, "value": v} for op in ("==", "!=") for v in (True, False, 0, 1, "1", "agreed")]
     conds += [{"flag": "f", "op": op, "value": v} for op in (">", ">=", "<", "<=") for v in (0, 1, 2)]
     cases = []
     for have in flag_values:

@@ -9,6 +9,14 @@
 
   var STORE = "essw-case:";
   var RATING = { strong: "Strong practice", acceptable: "Acceptable", risky: "Risky" };
+  var MAX_SAVED = 1e6; // characters: far more than any real progress and reflection
+  var STATE_KEYS = ["hash", "node", "flags", "visited", "used", "history", "pending", "reflection"];
+  var STEP_KEYS = ["node", "choice", "flags", "visited", "used"];
+  var START_AGAIN = ", so it starts again from the beginning.";
+
+  function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+  function isObj(x) { return !!x && typeof x === "object" && !Array.isArray(x); }
+  function only(o, keys) { return isObj(o) && Object.keys(o).every(function (k) { return keys.indexOf(k) >= 0; }); }
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -52,30 +60,87 @@
     this.root = root;
     this.data = JSON.parse(root.getAttribute("data-case"));
     this.key = STORE + this.data.id;
-    this.sections = {};
-    var self = this;
+    this.sections = Object.create(null);
+    var self = this, nodes = this.data.nodes, values = this.flagValues = Object.create(null);
     root.querySelectorAll("section.essw-node").forEach(function (s) { self.sections[s.getAttribute("data-node")] = s; });
+    // Every value a choice can give each flag: saved flags must be among them.
+    Object.keys(nodes).forEach(function (n) {
+      nodes[n].choices.forEach(function (c) {
+        Object.keys(c.set || {}).forEach(function (k) { (values[k] = values[k] || []).push(c.set[k]); });
+      });
+    });
     this.build();
     this.state = this.load() || this.fresh();
-    this.render(false);
+    try { this.render(false); } catch (e) {
+      // Never a dead player: whatever went wrong, start again from the beginning.
+      this.discard("Your saved progress for this case could not be used" + START_AGAIN);
+      this.state = this.fresh();
+      this.render(false);
+    }
   }
 
   Player.prototype.fresh = function () {
     return { hash: this.data.hash, node: this.data.start, flags: {}, visited: [this.data.start], used: [], history: [], pending: null };
   };
 
+  Player.prototype.discard = function (notice) {
+    try { window.localStorage.removeItem(this.key); } catch (e) { /* ignore */ }
+    this.notice = notice;
+    return null;
+  };
+
+  /* Saved progress is untrusted text: it is used only if it is exactly the shape this engine writes, and
+   * every node, choice and flag in it exists in this case; anything else is thrown away. */
   Player.prototype.load = function () {
+    var raw, saved = null, ok = false;
+    try { raw = window.localStorage.getItem(this.key); } catch (e) { return null; }
+    if (raw === null) return null;
     try {
-      var saved = JSON.parse(window.localStorage.getItem(this.key) || "null");
-      if (!saved) return null;
-      if (saved.hash !== this.data.hash || !this.data.nodes[saved.node]) {
-        window.localStorage.removeItem(this.key);
-        this.notice = "This case has changed since you last played it, so it starts again from the beginning.";
-        return null;
+      saved = raw.length <= MAX_SAVED ? JSON.parse(raw) : null;
+      if (isObj(saved) && saved.hash !== this.data.hash && typeof saved.hash === "string") {
+        return this.discard("This case has changed since you last played it" + START_AGAIN);
       }
-      this.notice = saved.history.length ? "Welcome back: you are where you left off." : "";
-      return saved;
-    } catch (e) { return null; }
+      ok = this.valid(saved);
+    } catch (e) { ok = false; }
+    if (!ok) return this.discard("Your saved progress for this case could not be read" + START_AGAIN);
+    saved.pending = saved.pending || null;
+    this.notice = saved.history.length ? "Welcome back: you are where you left off." : "";
+    return saved;
+  };
+
+  Player.prototype.valid = function (s) {
+    var nodes = this.data.nodes, values = this.flagValues, names = Object.keys(nodes), choices = 0;
+    names.forEach(function (n) { choices += nodes[n].choices.length; });
+    function node(n) { return typeof n === "string" && has(nodes, n); }
+    function choice(n, i) {
+      return node(n) && typeof i === "number" && i % 1 === 0 && i >= 0 && i < nodes[n].choices.length;
+    }
+    function set(a, max, ok) { // an array of distinct valid entries
+      return Array.isArray(a) && a.length <= max && a.every(function (x, i) { return ok(x) && a.indexOf(x) === i; });
+    }
+    function visited(a) { return set(a, names.length, node); }
+    function used(a) {
+      return set(a, choices, function (u) {
+        var m = typeof u === "string" && /^([a-z0-9-]+)\/(\d+)$/.exec(u);
+        return !!m && choice(m[1], +m[2]) && nodes[m[1]].choices[+m[2]].once === true;
+      });
+    }
+    function flags(f) {
+      return isObj(f) && Object.keys(f).every(function (k) { return has(values, k) && values[k].indexOf(f[k]) >= 0; });
+    }
+    // The history must be a walk from the start: each step where the one before it led.
+    var history = s && s.history, p = s && s.pending, at = this.data.start, last;
+    return only(s, STATE_KEYS) && s.hash === this.data.hash && node(s.node) &&
+      visited(s.visited) && s.visited.indexOf(s.node) >= 0 && used(s.used) && flags(s.flags) &&
+      (s.reflection === undefined || typeof s.reflection === "string") &&
+      Array.isArray(history) && history.every(function (h) {
+        var ok = only(h, STEP_KEYS) && h.node === at && choice(h.node, h.choice) && flags(h.flags) &&
+          (h.visited === undefined || visited(h.visited)) && (h.used === undefined || used(h.used));
+        if (ok) { last = h; at = nodes[h.node].choices[h.choice].goto; }
+        return ok;
+      }) &&
+      (p === null || p === undefined ? at === s.node : only(p, ["from", "index"]) && !!last &&
+        last.node === s.node && p.from === s.node && p.index === last.choice);
   };
 
   Player.prototype.save = function () {
@@ -136,9 +201,21 @@
 
   Player.prototype.render = function (moveFocus) {
     var self = this, state = this.state, node = this.data.nodes[state.node];
+    var turn = this.turn = this.turns = (this.turns || 0) + 1;
+    // A choice or Continue acts once, and only while its step is showing: a double click, a script's
+    // repeated click() or a button left over from an earlier step does nothing.
+    function act(fn) {
+      return function () {
+        if (self.turn !== turn) return;
+        self.stage.querySelectorAll(".essw-choice-btn, .essw-continue").forEach(function (b) { b.disabled = true; });
+        self.turn = 0;
+        fn();
+        if (!self.turn) self.render(false); // nothing happened: show the step again
+      };
+    }
     this.stage.innerHTML = "";
     var steps = state.history.length;
-    var left = this.data.distance[state.node] || 0;
+    var left = has(this.data.distance, state.node) ? this.data.distance[state.node] : 0;
     this.progress.value = Math.round(100 * steps / Math.max(1, steps + left));
     this.progressText.textContent = node.kind === "end" ? "Case complete: " + steps + " decisions made."
       : "Decision " + (steps + 1) + " (about " + left + " more to an ending)";
@@ -152,7 +229,7 @@
         el("h3", { tabindex: "-1", text: "You chose: " + choice.label }),
         choice.rating ? el("p", { className: "essw-rating-label", text: "Practice rating: " + RATING[choice.rating] }) : null,
         this.feedbackHtml(p.from, p.index),
-        button("Continue", "md-button--primary essw-continue", function () { self.proceed(); })
+        button("Continue", "md-button--primary essw-continue", act(function () { self.proceed(); }))
       ]);
       this.stage.appendChild(box);
       this.live.textContent = "You chose: " + choice.label.replace(/[.!?]+$/, "") + ". " + (choice.rating ? "Practice rating: " + RATING[choice.rating] + ". " : "") + box.querySelector(".essw-feedback").textContent;
@@ -166,7 +243,7 @@
     } else {
       var list = el("div", { className: "essw-choice-buttons", role: "group", "aria-label": "What do you do?" });
       this.visibleChoices(state.node).forEach(function (x) {
-        list.appendChild(button(x.c.label, "essw-choice-btn", function () { self.choose(x.i); }));
+        list.appendChild(button(x.c.label, "essw-choice-btn", act(function () { self.choose(x.i); })));
       });
       this.stage.appendChild(el("p", { className: "essw-ask", text: "What do you do?" }));
       this.stage.appendChild(list);
@@ -179,6 +256,8 @@
 
   Player.prototype.choose = function (index) {
     var state = this.state, choice = this.data.nodes[state.node].choices[index];
+    // One decision per step: nothing while feedback is pending, nor for a choice that is not on offer.
+    if (state.pending || !this.visibleChoices(state.node).some(function (x) { return x.i === index; })) return;
     state.pending = { from: state.node, index: index };
     state.history.push({ node: state.node, choice: index, flags: JSON.parse(JSON.stringify(state.flags)),
       visited: state.visited.slice(), used: state.used.slice() });
@@ -190,6 +269,7 @@
 
   Player.prototype.proceed = function () {
     var state = this.state, p = state.pending;
+    if (!p) return;
     state.node = this.data.nodes[p.from].choices[p.index].goto;
     if (state.visited.indexOf(state.node) < 0) state.visited.push(state.node);
     state.pending = null;
@@ -247,17 +327,33 @@
     ]);
   };
 
+  /* Text for the CPD record that can make no Markdown structure: Markdown's punctuation is escaped, '<' and
+   * '&' cannot start HTML or an entity, and a line cannot begin a list, heading underline or fence. */
+  function md(text) {
+    return String(text).trim().replace(/[\\`*_#>\[\]()!|]|&(?=[#\w])|</g, function (c) {
+      return c === "<" ? "&lt;" : c === "&" ? "&amp;" : "\\" + c;
+    }).replace(/^[-+=~]/, "\\$&").replace(/^(\d+)\./, "$1\\.");
+  }
+
+  function line(text) { return md(String(text).replace(/\s+/g, " ")); }
+
   Player.prototype.record = function () {
-    var d = this.data, lines = [];
-    lines.push("# CPD record: " + d.title, "");
+    var d = this.data, lines = [], reflection = (this.state.reflection || "").trim();
+    lines.push("# CPD record: " + line(d.title), "");
     lines.push("Date: " + new Date().toISOString().slice(0, 10));
-    lines.push("Case: " + d.title + " (" + d.id + ")");
-    lines.push("Ending reached: " + d.nodes[this.state.node].title, "");
+    lines.push("Case: " + line(d.title) + " (" + d.id + ")");
+    lines.push("Ending reached: " + line(d.nodes[this.state.node].title), "");
     lines.push("## Learning outcomes", "");
-    d.outcomes.forEach(function (o) { lines.push("- " + o); });
+    d.outcomes.forEach(function (o) { lines.push("- " + line(o)); });
     lines.push("", "## Path taken and practice ratings", "");
-    this.path().forEach(function (p, i) { lines.push((i + 1) + ". " + p.step + ": " + p.choice + (p.rating ? " [" + RATING[p.rating] + "]" : "")); });
-    lines.push("", "## Reflection", "", (this.state.reflection || "").trim() || "(none written)", "");
+    this.path().forEach(function (p, i) {
+      lines.push((i + 1) + ". " + line(p.step) + ": " + line(p.choice) + (p.rating ? " [" + RATING[p.rating] + "]" : ""));
+    });
+    // The reflection is a quote: every line starts '> ', so none can be a heading, a list or a 'Date:' line.
+    lines.push("", "## Reflection", "", reflection ? reflection.split(/\r\n?|\n/).map(function (l) {
+      l = md(l);
+      return l ? "> " + l : ">";
+    }).join("\n") : "(none written)", "");
     lines.push("Made in the browser from the School Social Work Knowledge Base; nothing was sent anywhere.");
     return lines.join("\n") + "\n";
   };
