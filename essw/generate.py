@@ -86,12 +86,14 @@ def safe_markdown(text: Any) -> str:
 
     '<' and '&' are escaped so no tag can be injected, and '{' '}' become entities so the
     attribute-list syntax (``{: onclick=...}``) and template syntax (``{{ }}``) stay plain text.
+    Code spans and fenced blocks that Python-Markdown itself confirms as code keep the author's
+    characters, since Markdown escapes code on its own (essw/markdown_text.py explains how).
     """
     if text is None:
         return ""
-    escaped = (str(text).replace("&", "&amp;").replace("<", "&lt;")
-               .replace("{", "&#123;").replace("}", "&#125;"))
-    return _close_fences(escaped)
+    from .markdown_text import author_markdown
+
+    return author_markdown(_close_fences(str(text)))
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -123,8 +125,15 @@ def plain(text: Any) -> str:
 
 
 def inline(text: Any) -> str:
-    """Author text for one line (a list entry, a label): Markdown-safe and on one line."""
-    return re.sub(r"\s*\n\s*", " ", safe_markdown(text)).strip()
+    """Author text for one line (a list entry, a label): Markdown-safe and on one line.
+
+    Several fields may share the line, so its code is written to pair only with itself.
+    """
+    if text is None:
+        return ""
+    from .markdown_text import author_markdown
+
+    return author_markdown(re.sub(r"\s*\n\s*", " ", _close_fences(str(text))).strip(), one_line=True)
 
 
 def attr(text: Any) -> str:

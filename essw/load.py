@@ -73,6 +73,8 @@ class Document:
     raw: dict[Loc, str] = field(default_factory=dict)
     """What the author wrote for each value that is not a list or mapping, quotes included
     ('2' written in quotes is "'2'"); block text ('|' or '>') is not kept."""
+    literal_blocks: dict[Loc, Position] = field(default_factory=dict)
+    """Where the first line of each '|' block's text starts: its lines are the file's lines, one for one."""
 
     def value_at(self, loc: Loc) -> Any:
         """The loaded value at a field path, or :data:`MISSING`."""
@@ -113,13 +115,32 @@ class Document:
                 return (1, 1)
             loc = loc[:-1]
 
+    def position_in(self, loc: Loc, offset: int) -> Position:
+        """The file position of a character of a text value: exact inside a '|' block, else the value's own."""
+        value, block = self.value_at(tuple(loc)), self.literal_blocks.get(tuple(loc))
+        if block is None or not isinstance(value, str) or not 0 <= offset <= len(value):
+            return self.position(loc)
+        before = value[:offset]
+        line_start = before.rfind("\n") + 1
+        return block[0] + before.count("\n"), block[1] + offset - line_start
+
     def problem(self, loc: Loc, message: str, *, expected: str = "", field_path: str | None = None,
-                key: bool = False, severity: str = "error") -> Problem:
+                key: bool = False, severity: str = "error", at: int | None = None) -> Problem:
+        """A problem at a field; ``at`` is an offset into its text, for a message about one place in it."""
         from .problems import format_field_path
 
-        line, column = self.position(loc, key=key)
+        line, column = self.position(loc, key=key) if at is None else self.position_in(loc, at)
         return Problem(self.path, line, column, message,
                        format_field_path(loc) if field_path is None else field_path, expected, severity)
+
+
+def _first_block_line(event: yaml.ScalarEvent, text: str) -> Position:
+    """Line and column where a '|' block's text begins (the first line after the indicator that is not blank)."""
+    lines = text[event.start_mark.index:event.end_mark.index].split("\n")[1:]
+    for line in lines:
+        if line.strip():
+            return event.start_mark.line + 2, len(line) - len(line.lstrip(" ")) + 1
+    return _mark(event.start_mark)
 
 
 class LoadError(Exception):
@@ -321,6 +342,8 @@ def load_text(text: str, path: str) -> Document:
                     raw = _raw(event, text)
                     if raw is not None:
                         doc.raw[loc] = raw
+                    elif event.style == "|":
+                        doc.literal_blocks[loc] = _first_block_line(event, text)
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
                     raise fail(start, f"the file nests lists and mappings more than {MAX_DEPTH} levels deep",

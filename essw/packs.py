@@ -20,6 +20,7 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+from .markdown_text import EXTENSION_CONFIGS, EXTENSIONS
 from .model.case import RATING_NAMES, node_title
 from .model.common import AUDIENCE_NAMES
 
@@ -51,7 +52,8 @@ def pack_files(kind: str, item_id: str) -> list[tuple[str, str]]:
 
 
 def _md(safe: Callable[[Any], str]) -> tuple[Callable[[Any], Markup], Callable[[Any], Markup]]:
-    converter = markdown.Markdown(extensions=["tables", "sane_lists"])
+    # The site's extensions: safe_markdown keeps characters as written only in what they make code.
+    converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
 
     def block(text: Any) -> Markup:
         converter.reset()
@@ -125,25 +127,66 @@ def write_packs(packs: list[Pack], folder: Path) -> tuple[set[Path], int]:
         if not (pdf.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == digest):
             todo.append((pack, pdf, stamp, digest))
     workers = min(len(todo), len(os.sched_getaffinity(0)), MAX_WORKERS)
+    # Files WeasyPrint may read: the print templates and the generator's own folder (docs/library).
+    roots = (str(TEMPLATES), str(folder.parent))
     if workers > 1:
         # 'spawn', not fork: the build may run inside 'mkdocs serve', whose threads fork would copy.
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for _ in pool.map(_render_pdf, [(pack.html, str(pdf)) for pack, pdf, _, _ in todo]):
+            for _ in pool.map(_render_pdf, [(pack.html, str(pdf), roots) for pack, pdf, _, _ in todo]):
                 pass
     else:
         for pack, pdf, _, _ in todo:
-            _render_pdf((pack.html, str(pdf)))
+            _render_pdf((pack.html, str(pdf), roots))
     for _, _, stamp, digest in todo:  # stamps last: an interrupted build re-renders what it did not finish
         stamp.write_text(digest + "\n", encoding="utf-8")
     return keep, len(todo)
 
 
-def _render_pdf(job: tuple[str, str]) -> None:
-    """One PDF from its HTML, written beside the target and renamed, so no half-written PDF is left."""
+def local_file(url: str, roots: tuple[str, ...]) -> bool:
+    """Whether a URL is a file:// URL of a file inside one of the folders ``roots``.
+
+    Nothing else may be fetched while a PDF is made: no http(s), ftp or data: URL, no file of the
+    machine outside these folders. The site promises that nothing leaves the reader's device, and
+    a pack's HTML holds author text.
+    """
+    from urllib.parse import unquote, urlsplit
+    from urllib.request import url2pathname
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    path = Path(url2pathname(unquote(parts.path))).resolve()
+    return any(path.is_relative_to(Path(root).resolve()) for root in roots)
+
+
+def _local_fetcher(roots: tuple[str, ...]) -> Any:
+    """A WeasyPrint URL fetcher that refuses everything but local_file URLs.
+
+    WeasyPrint reports a refused URL as a resource it could not load (a warning) and makes the PDF
+    without it.
+    """
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not local_file(url, roots):
+                raise ValueError(f"a pack loads nothing but files of the print templates and the build: {url[:200]}")
+            return super().fetch(url, headers)
+
+    return LocalOnly(allowed_protocols=("file",), allow_redirects=False)
+
+
+def _render_pdf(job: tuple[str, ...]) -> None:
+    """One PDF from its HTML, written beside the target and renamed, so no half-written PDF is left.
+
+    ``job`` is (html, target) or (html, target, folders WeasyPrint may read files from); the print
+    templates folder may always be read.
+    """
     import weasyprint  # imported here: only builds that make packs need Pango
 
-    html, target = job
+    html, target, *more = job
+    roots = tuple(dict.fromkeys((str(TEMPLATES), *(more[0] if more else ()))))
     pdf = Path(target)
     tmp = pdf.with_name(f".{pdf.name}.tmp")
-    weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf(str(tmp))
+    weasyprint.HTML(string=html, base_url=str(TEMPLATES), url_fetcher=_local_fetcher(roots)).write_pdf(str(tmp))
     tmp.replace(pdf)

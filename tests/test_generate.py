@@ -134,8 +134,8 @@ def test_unchanged_content_is_not_rewritten(project, cli):
 def test_generate_refuses_a_docs_library_it_did_not_create(project, cli):
     mine = project.write(f"{LIB}/my-notes.md", "# My own notes\n")
     result = cli(project, "generate")
-    assert result.returncode == 1
-    assert "was not made by essw" in result.stderr and "refusing to overwrite" in result.stderr
+    assert result.returncode == 2  # the command was asked to overwrite what it did not make
+    assert "essw did not make" in result.stderr and "will not overwrite" in result.stderr
     assert "Traceback" not in result.output
     assert mine.read_text(encoding="utf-8") == "# My own notes\n"
     assert sorted(p.name for p in project.path(LIB).rglob("*")) == ["my-notes.md"]
