@@ -585,7 +585,7 @@ def test_holds_equality_is_strict_about_type():
     assert holds(C(flag="a", value="1"), {"a": 1}, NONE) is False
     assert holds(C(flag="a", op="!=", value=1), {"a": True}, NONE) is True
     assert holds(C(flag="a", op="!=", value=0), {"a": False}, NONE) is True
-    assert holds(C(flag="a", value="yes"), {"a": "yes"}, NONE) is True
+    assert holds(C(flag="a", value="agreed"), {"a": "agreed"}, NONE) is True
 
 
 def test_holds_comparisons():
