@@ -50,6 +50,14 @@ GENERATED_ORDER = ["case", "policy", "role", "workshop", "path", "glossary"]
 AUDIENCE_KINDS = {"parents-and-carers": "explainer"}
 """Generated pages that sit inside a hand-written audience section rather than a section of their own."""
 
+SEARCH_BOOST = {"explainer": 3, "policy": 2, "role": 2, "workshop": 1.5, "path": 1.5, "glossary": 1.5, "case": 1}
+"""How much a match on each kind's page counts in the site search (Material's per-page 'search.boost').
+
+Case studies are long stories that mention nearly every topic in passing, so on equal words the
+pages that explain a topic (a parents' explainer, a protocol, a role guide) should come first.
+Measured with tests/search_queries.yml; see the closing note of issue 12.
+"""
+
 MENU_ITEMS_MAX = 40
 """A section lists its items in the site menu only up to this many; above it, only its index page.
 
@@ -308,7 +316,8 @@ class Generator:
                 out.append(self.render(f"{name}.md.j2", path, item=item, kind=kind,
                                        review=self.review_state(item),
                                        front=front_matter(title=plain(item.title), description=plain(item.summary),
-                                                          tags=self.tags_for(item, kind))))
+                                                          tags=self.tags_for(item, kind),
+                                                          search={"boost": SEARCH_BOOST[name]})))
         return out
 
     def policies_by_process(self) -> list[tuple[str, list[Any]]]:
@@ -325,7 +334,8 @@ class Generator:
         return [self.render("explainer.md.j2", page_path(kind, e.item.id), item=e.item, kind=kind,
                             review=self.review_state(e.item),
                             front=front_matter(title=plain(e.item.title), description=plain(e.item.summary),
-                                               tags=self.tags_for(e.item, kind)))
+                                               tags=self.tags_for(e.item, kind),
+                                               search={"boost": SEARCH_BOOST["explainer"]}))
                 for e in self.library.of_kind("explainer")]
 
     def glossary_page(self) -> Page:
@@ -334,7 +344,7 @@ class Generator:
         terms = sorted(self.library.terms.values(), key=lambda t: t.term.lower())
         return self.render("glossary.md.j2", page_path(kind), kind=kind, glossary=glossary, terms=terms,
                            review=self.review_state(glossary) if glossary else None,
-                           front=front_matter(title=kind.title))
+                           front=front_matter(title=kind.title, search={"boost": SEARCH_BOOST["glossary"]}))
 
     def index(self) -> str:
         items = {}

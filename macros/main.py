@@ -38,7 +38,7 @@ def setting_text(value: object) -> str:
     """
     text = " ".join(str(value).split())
     text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-    text = html.escape(text, quote=True)
+    text = html.escape(text, quote=False).replace('"', "&quot;")  # an apostrophe stays as written
     return text.replace("{", "&#123;").replace("}", "&#125;")
 
 

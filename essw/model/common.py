@@ -91,3 +91,8 @@ class Item(Governed):
     summary: Text = Field(description="One or two sentences saying what this is and who it is for.")
     audiences: list[Audience] = Field(min_length=1, description="Who this is written for.")
     tags: list[Line] = Field(default_factory=list, description="Extra topic tags, e.g. 'consent', 'recording'.")
+    questions: list[Line] = Field(
+        default_factory=list, max_length=12,
+        description="Questions this page answers, in readers' own words, e.g. 'Will social services take my child?' "
+                    "(up to 12). They are listed on the page under 'Questions this page answers', so site search "
+                    "finds the page when readers type them.")

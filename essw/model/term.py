@@ -15,6 +15,10 @@ class Term(Strict):
     abbreviation: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9&.' -]{0,19}$")] | None = Field(
         None, description="Short form, e.g. 'DSL' (letters, digits, spaces, '&', '.', apostrophes or hyphens); "
                           "every page gets a tooltip for it.")
+    also_called: list[Line] = Field(
+        default_factory=list, max_length=12,
+        description="Other names people use for it: everyday words, old names, plurals, common misspellings, "
+                    "e.g. 'social services' (up to 12). Shown as 'Also called' so site search finds the term.")
     definition: Text = Field(description="A plain-words definition.")
     now: Text | None = Field(None, description="If the meaning or practice has changed since older documents, what it is now.")
     see_also: list[Id] = Field(default_factory=list, description="Ids of related terms.")
