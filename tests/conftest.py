@@ -550,6 +550,23 @@ class SiteServer:
         self._thread.join(timeout=5)
 
 
+def serve(folder: Path):
+    """For a module's server fixture: ``yield from serve(site)`` serves the folder, then stops."""
+    server = SiteServer(folder)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh browser context per test (its own localStorage), which may download files."""
+    ctx = browser.new_context(accept_downloads=True)
+    yield ctx
+    ctx.close()
+
+
 @pytest.fixture(scope="session")
 def repo_site(tmp_path_factory) -> Path:
     """The repository's own content built once with 'essw build' (with packs). Tests only read it."""

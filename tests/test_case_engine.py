@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from conftest import (CHROMIUM_PATH, HOME_VISIT, HOME_VISIT_FILE, HOME_VISIT_PAGE, REPO, Project,
-                      SiteServer, add_home_visit, make_project, use_instant_navigation)
+                      SiteServer, add_home_visit, make_project, serve, use_instant_navigation)
 from essw.checks.casegraph import holds as python_holds
 from essw.model.case import Condition
 
@@ -50,9 +50,7 @@ def engine_site(tmp_path_factory) -> Project:
 
 @pytest.fixture(scope="module")
 def server(engine_site):
-    srv = SiteServer(engine_site.path("site"))
-    yield srv
-    srv.close()
+    yield from serve(engine_site.path("site"))
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +64,6 @@ def _watch(page):
     page.on("request", lambda request: page.requested.append(request.url))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     return page
-
-
-@pytest.fixture
-def context(browser):
-    ctx = browser.new_context()
-    yield ctx
-    ctx.close()
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from pathlib import Path
 import markdown
 import pytest
 
-from conftest import (CHROMIUM_PATH, HOME_VISIT, HOME_VISIT_PAGE, Project, SiteServer, add_home_visit,
-                      make_project)
+from conftest import (CHROMIUM_PATH, HOME_VISIT, HOME_VISIT_PAGE, Project, add_home_visit,
+                      make_project, serve)
 
 KEY = "essw-case:home-visit"
 HOSTILE_ID = "hostile-visit"
@@ -89,9 +89,7 @@ def site(tmp_path_factory) -> Project:
 
 @pytest.fixture(scope="module")
 def server(site):
-    srv = SiteServer(site.path("site"))
-    yield srv
-    srv.close()
+    yield from serve(site.path("site"))
 
 
 @pytest.fixture(scope="module")
@@ -106,13 +104,6 @@ def _watch(page):
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     return page
-
-
-@pytest.fixture
-def context(browser):
-    ctx = browser.new_context(accept_downloads=True)
-    yield ctx
-    ctx.close()
 
 
 @pytest.fixture
