@@ -20,6 +20,7 @@ from .generate import generate
 from .output import WORK_PREFIX, ZENSICAL_CONFIG_PREFIX, build_lock, check_site_dir, recover, swap_in
 from .problems import Report, SourceError
 from .project import Project
+from .search import SearchIndexError, index_site
 from .sources import load_library
 
 ENGINES = ("mkdocs", "zensical")
@@ -81,6 +82,10 @@ def build_site(project: Project, *, engine: str = "mkdocs", strict: bool = False
                                     capture_output=True, text=True)
             if result.returncode != 0 or not (out_dir / "index.html").is_file():
                 raise EngineError((result.stdout + result.stderr).strip() or f"{engine} build failed")
+            try:  # the same search for both engines, added to the finished pages
+                index_site(out_dir)
+            except SearchIndexError as error:
+                raise EngineError(str(error)) from None
             swap_in(out_dir, target)
         finally:
             shutil.rmtree(work, ignore_errors=True)

@@ -51,12 +51,23 @@ AUDIENCE_KINDS = {"parents-and-carers": "explainer"}
 """Generated pages that sit inside a hand-written audience section rather than a section of their own."""
 
 SEARCH_BOOST = {"explainer": 3, "policy": 2, "role": 2, "workshop": 1.5, "path": 1.5, "glossary": 1.5, "case": 1}
-"""How much a match on each kind's page counts in the site search (Material's per-page 'search.boost').
+"""How much a match on each kind's page counts in the site search (the page's ``data-pagefind-weight``).
 
 Case studies are long stories that mention nearly every topic in passing, so on equal words the
 pages that explain a topic (a parents' explainer, a protocol, a role guide) should come first.
 Measured with tests/search_queries.yml; see the closing note of issue 12.
 """
+
+SEARCH_LABELS = {"explainer": ("Parents and carers", "Plain-language guide"), "policy": ("Professionals", "Protocol"),
+                 "role": ("Professionals", "Role guide"), "workshop": ("Professionals", "Workshop"),
+                 "path": ("Professionals", "Induction path"), "glossary": ("Everyone", "Glossary"),
+                 "case": ("Professionals", "Case study")}
+"""Who each kind's page is written for, and what it is: shown on every search result."""
+
+
+def search_front(kind: str) -> dict[str, Any]:
+    audience, label = SEARCH_LABELS[kind]
+    return {"boost": SEARCH_BOOST[kind], "audience": audience, "kind": label}
 
 MENU_ITEMS_MAX = 40
 """A section lists its items in the site menu only up to this many; above it, only its index page.
@@ -308,8 +319,10 @@ class Generator:
 
             groups = ([(stage, listed(group)) for stage, group in self.policies_by_process()] if name == "policy"
                       else [("", listed(entries))])
+            audience = SEARCH_LABELS[name][0]
             out.append(self.render("index.md.j2", index_path, kind=kind, groups=groups,
-                                   front=front_matter(title=kind.title)))
+                                   front=front_matter(title=kind.title, search={  # a list: below the pages it lists
+                                       "boost": 0.5, "audience": audience, "kind": "List of pages"})))
             for entry in entries:
                 item = entry.item
                 path = page_path(kind, item.id)
@@ -317,7 +330,7 @@ class Generator:
                                        review=self.review_state(item),
                                        front=front_matter(title=plain(item.title), description=plain(item.summary),
                                                           tags=self.tags_for(item, kind),
-                                                          search={"boost": SEARCH_BOOST[name]})))
+                                                          search=search_front(name))))
         return out
 
     def policies_by_process(self) -> list[tuple[str, list[Any]]]:
@@ -335,7 +348,7 @@ class Generator:
                             review=self.review_state(e.item),
                             front=front_matter(title=plain(e.item.title), description=plain(e.item.summary),
                                                tags=self.tags_for(e.item, kind),
-                                               search={"boost": SEARCH_BOOST["explainer"]}))
+                                               search=search_front("explainer")))
                 for e in self.library.of_kind("explainer")]
 
     def glossary_page(self) -> Page:
@@ -344,7 +357,7 @@ class Generator:
         terms = sorted(self.library.terms.values(), key=lambda t: t.term.lower())
         return self.render("glossary.md.j2", page_path(kind), kind=kind, glossary=glossary, terms=terms,
                            review=self.review_state(glossary) if glossary else None,
-                           front=front_matter(title=kind.title, search={"boost": SEARCH_BOOST["glossary"]}))
+                           front=front_matter(title=kind.title, search=search_front("glossary")))
 
     def index(self) -> str:
         items = {}

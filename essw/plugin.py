@@ -18,6 +18,7 @@ from mkdocs.plugins import BasePlugin
 
 from .generate import NAV_FILE, OUTPUT, generate
 from .model import KINDS
+from .search import SearchIndexError, index_site
 from .sources import load_library
 
 log = logging.getLogger("mkdocs.plugins.essw")
@@ -44,6 +45,16 @@ class EsswPlugin(BasePlugin[EsswConfig]):
         if nav_file.is_file():  # the nav may have changed since mkdocs.yml INHERITed it
             config.nav = yaml.safe_load(nav_file.read_text(encoding="utf-8"))["nav"]
         return config
+
+    def on_post_build(self, config):
+        """Add the search index when MkDocs builds on its own (``essw serve``, plain ``mkdocs build``);
+        ``essw build`` adds it itself, after either engine."""
+        if os.environ.get("ESSW_ALREADY_GENERATED"):
+            return
+        try:
+            index_site(Path(config.site_dir), replace=True)
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from None
 
     def on_serve(self, server, config, builder):
         root = Path(config.config_file_path).parent

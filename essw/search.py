@@ -1,0 +1,216 @@
+"""The site's search, added to a built site after the site engine (MkDocs or Zensical) has run.
+
+Two indexes, one search box (``docs/assets/javascripts/search.js``):
+
+- **Pagefind** (``pagefind/``) for a served site: the browser fetches only the few small chunks a
+  query needs, so the cost of a search stays about the same at 13 or 1,000 case studies.
+- **A folder-copy index** (``search/essw-offline-index.js``) for ``site/index.html`` opened from a
+  folder, where browsers block the requests Pagefind makes (Pagefind issue 202). It is a plain
+  script, so it loads from ``file://``; MiniSearch (vendored) searches it in the page.
+
+Both read the same parts of each page: the element marked ``data-pagefind-body`` (the article, not
+the menus or the safety block), its ``data-pagefind-weight`` (how much the page's kind counts) and
+its ``data-pagefind-meta`` (who the page is for), so the two paths rank alike.
+A small list of the site's headings and glossary words (``search/essw-words.js``) lets the search box
+correct a near miss ("smaking") when a query finds nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+PAGEFIND_DIR = "pagefind"
+OFFLINE_INDEX = "search/essw-offline-index.js"
+WORDS_FILE = "search/essw-words.js"
+EXCLUDED = ".headerlink, .tabbed-labels, .md-source-file, .essw-review"
+"""Page parts neither index reads: permalink signs, tab labels (their panels are read), review dates."""
+
+UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                       "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+QUESTIONS_HEADING = "questions-this-page-answers"
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]\d+|\d+[a-z]+", re.I)
+
+
+class SearchIndexError(Exception):
+    """Pagefind failed or is missing; carries its output for the user."""
+
+
+def index_site(site: Path, *, replace: bool = False) -> dict[str, int]:
+    """Write both indexes into a freshly built site. Returns counts for the build's summary.
+
+    ``replace`` (``mkdocs serve --dirty``) first removes a Pagefind bundle an earlier run left there.
+    """
+    if replace and (site / PAGEFIND_DIR / "pagefind-entry.json").is_file():
+        shutil.rmtree(site / PAGEFIND_DIR)
+    pages = read_pages(site)
+    run_pagefind(site)
+    write_offline_index(site, pages)
+    return {"search pages": len(pages)}
+
+
+def run_pagefind(site: Path) -> None:
+    target = site / PAGEFIND_DIR
+    if target.exists():  # Pagefind adds to an old bundle; a built site never has one of its own
+        raise SearchIndexError(f"{target} already exists: the site engine put a folder where the search index goes")
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", PAGEFIND_DIR,
+               "--keep-index-url", "--exclude-selectors", EXCLUDED, "--force-language", "en", "--quiet"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SearchIndexError(f"could not run Pagefind: {error}") from None
+    if result.returncode != 0 or not (target / "pagefind.js").is_file():
+        output = (result.stdout + result.stderr).strip()
+        raise SearchIndexError(f"Pagefind could not index the site (exit {result.returncode}): {output[-2000:]}")
+    for name in UNUSED_BUNDLE_FILES:  # Pagefind's own result interfaces: the site has its own
+        (target / name).unlink(missing_ok=True)
+
+
+# -- reading the built pages ------------------------------------------------------------------------
+@dataclass
+class Section:
+    anchor: str
+    heading: str
+    level: int
+    text: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PageText:
+    url: str
+    weight: float = 1.0
+    meta: dict[str, str] = field(default_factory=dict)
+    title: str = ""
+    sections: list[Section] = field(default_factory=list)
+
+
+class _BodyReader(HTMLParser):
+    """Collects the text of the ``data-pagefind-body`` element, split at headings that have an id."""
+
+    def __init__(self, page: PageText):
+        super().__init__(convert_charrefs=True)
+        self.page = page
+        self.depth = 0          # open elements inside the body element (0: outside it)
+        self.skip_depth = 0     # depth at which an excluded element opened (0: not skipping)
+        self.heading: Section | None = None
+        self.in_heading = 0
+        self.found = False
+        page.sections.append(Section("", "", 1))
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if self.depth == 0:
+            if "data-pagefind-body" in a and not self.found:
+                self.depth, self.found = 1, True
+                self.page.weight = float(a.get("data-essw-weight") or 1)
+                for pair in (a.get("data-pagefind-meta") or "").split(","):
+                    key, _, value = pair.partition(":")
+                    if key.strip() and value.strip():
+                        self.page.meta[key.strip()] = html.unescape(value.strip())
+            return
+        if tag in VOID:
+            return
+        self.depth += 1
+        if self.skip_depth:
+            return
+        classes = set((a.get("class") or "").split())
+        if tag in ("script", "style", "template") or "data-pagefind-ignore" in a or classes & {
+                "headerlink", "tabbed-labels", "md-source-file", "essw-review"}:
+            self.skip_depth = self.depth
+            return
+        if re.fullmatch(r"h[1-6]", tag):
+            self.in_heading = self.depth
+            level = int(tag[1])
+            if level == 1 and not self.page.title:
+                self.heading = None
+            else:
+                self.heading = Section(a.get("id") or "", "", level)
+                self.page.sections.append(self.heading)
+
+    def handle_endtag(self, tag):
+        if self.depth == 0 or tag in VOID:
+            return
+        if self.skip_depth == self.depth:
+            self.skip_depth = 0
+        if self.in_heading == self.depth:
+            self.in_heading = 0
+        self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth == 0 or self.skip_depth:
+            return
+        if self.in_heading:
+            if self.heading is None:
+                self.page.title += data
+            else:
+                self.heading.heading += data
+        else:
+            self.page.sections[-1].text.append(data)
+
+
+def read_pages(site: Path) -> list[PageText]:
+    """Every page with a ``data-pagefind-body`` element, in a stable order."""
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        if rel.startswith(f"{PAGEFIND_DIR}/"):
+            continue
+        page = PageText(rel)
+        reader = _BodyReader(page)
+        reader.feed(path.read_text(encoding="utf-8", errors="replace"))
+        reader.close()
+        if reader.found:
+            pages.append(page)
+    return pages
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def offline_documents(pages: list[PageText]) -> list[dict]:
+    """What the folder copy searches: one document per page, with its sections (anchor, heading,
+    text) for the excerpt. The page's whole text and headings are joined in the browser."""
+    docs = []
+    for number, page in enumerate(pages):
+        sections, questions = [], []
+        for section in page.sections:
+            text = _clean(" ".join(section.text))
+            heading = _clean(section.heading)
+            if section.anchor == QUESTIONS_HEADING or section.anchor.startswith(QUESTIONS_HEADING + "_"):
+                questions.append(text)
+            if text or heading:
+                sections.append([section.anchor, heading, text])
+        docs.append({"id": number, "url": page.url, "title": _clean(page.title), "weight": page.weight,
+                     "audience": page.meta.get("audience", ""), "kind": page.meta.get("kind", ""),
+                     "questions": " ".join(questions), "sections": sections})
+    return docs
+
+
+def known_words(docs: list[dict]) -> list[str]:
+    """Every word the site uses, the most used first: a query word not among them is a near miss,
+    corrected to the most used word within one or two letters of it."""
+    counts: Counter[str] = Counter()
+    for doc in docs:
+        for text in (doc["title"], *(part for section in doc["sections"] for part in section[1:])):
+            counts.update(w.lower().replace("’", "'") for w in WORD.findall(text) if len(w) >= 3)
+    return [word for word, _ in sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))]
+
+
+def write_offline_index(site: Path, pages: list[PageText]) -> None:
+    docs = offline_documents(pages)
+    out = site / OFFLINE_INDEX
+    out.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(docs, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    out.write_text(f"window.esswOfflineIndex={data};\n", encoding="utf-8")
+    words = json.dumps(known_words(docs), ensure_ascii=False, separators=(",", ":"))
+    (site / WORDS_FILE).write_text(f"window.esswSearchWords={words};\n", encoding="utf-8")
