@@ -112,11 +112,10 @@ class _BodyReader(HTMLParser):
             if "data-pagefind-body" in a and not self.found:
                 self.depth, self.found = 1, True
                 self.page.weight = float(a.get("data-essw-weight") or 1)
-                for pair in (a.get("data-pagefind-meta") or "").split(","):
-                    key, _, value = pair.partition(":")
-                    if key.strip() and value.strip():
-                        self.page.meta[key.strip()] = html.unescape(value.strip())
             return
+        key, colon, value = (a.get("data-pagefind-meta") or "").partition(":")
+        if colon and key.strip() and value.strip():
+            self.page.meta[key.strip()] = value.strip()
         if tag in VOID:
             return
         self.depth += 1

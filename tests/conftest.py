@@ -8,6 +8,7 @@ from the repository and write their own sources, so every line number below is k
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -575,3 +576,50 @@ def repo_site(tmp_path_factory) -> Path:
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def zensical_repo_site(tmp_path_factory) -> Path:
+    """The repository's content built once with 'essw build --engine zensical' (no packs)."""
+    pytest.importorskip("zensical")
+    out = tmp_path_factory.mktemp("zensical-site") / "site"
+    result = subprocess.run([*ESSW, "--root", str(REPO), "build", "--engine", "zensical", "--no-packs",
+                             "--site-dir", str(out)], capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def offline_index(site: Path) -> list[dict]:
+    """The folder-copy search index (essw/search.py) as data: one document per page."""
+    from essw.search import OFFLINE_INDEX
+
+    text = (site / OFFLINE_INDEX).read_text(encoding="utf-8")
+    prefix = "window.esswOfflineIndex="
+    assert text.startswith(prefix) and text.rstrip().endswith(";"), text[:80]
+    return json.loads(text[len(prefix):].rstrip().rstrip(";"))
+
+
+def indexed_text(doc: dict) -> str:
+    return " ".join([doc["title"], doc["questions"], *(part for s in doc["sections"] for part in s[1:])])
+
+
+SEARCH_DONE = ("() => ['done', 'failed'].includes("
+               "document.querySelector('[data-essw-search]').getAttribute('data-essw-search-state'))")
+
+
+def site_search(page, query: str, *, timeout: float = 30_000) -> list[str]:
+    """Type a query into the site's own search box as a reader would; the result addresses, best first.
+
+    Opens the dialog with its button if it is closed, types the words, and waits until the box says
+    it has finished (its status line is then the announcement a screen reader hears)."""
+    box = page.locator("[data-essw-search]")
+    if not page.locator(".essw-search__dialog").evaluate("d => d.open"):
+        page.locator(".essw-search__open").click()
+    field = page.locator("#essw-search-input")
+    field.fill("")
+    page.evaluate("document.querySelector('[data-essw-search]').removeAttribute('data-essw-search-state')")
+    field.press_sequentially(query, delay=5)
+    field.press("Enter")
+    page.wait_for_function(SEARCH_DONE, timeout=timeout)
+    assert box.get_attribute("data-essw-search-state") == "done", page.locator("[data-essw-search-status]").inner_text()
+    return page.locator(".essw-search__link").evaluate_all("links => links.map(a => a.href)")

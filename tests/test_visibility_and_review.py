@@ -4,10 +4,11 @@ dates: 'essw review' lists items overdue first, and an overdue page tells its re
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 
 import pytest
 
-from conftest import REVIEW_BY
+from conftest import REVIEW_BY, offline_index
 
 pytestmark = pytest.mark.slow
 
@@ -31,10 +32,14 @@ related:
 
 
 def every_file_text(folder) -> str:
+    """Every file's text, Pagefind's compressed index files (gzip) unpacked, so a leak there is seen."""
     out = []
     for path in folder.rglob("*"):
         if path.is_file():
-            out.append(path.read_bytes().decode("utf-8", errors="ignore"))
+            data = path.read_bytes()
+            if data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+            out.append(data.decode("utf-8", errors="ignore"))
     return "\n".join(out)
 
 
@@ -57,7 +62,7 @@ def test_the_internal_build_includes_internal_items_visibly_marked(project):
     page = project.path("site/library/roles/zebrafinch-internal.html").read_text(encoding="utf-8")
     assert SECRET_TITLE in page
     assert "Internal: staff only" in page
-    assert "zebrafinch-internal" in project.path("site/search/search_index.json").read_text(encoding="utf-8")
+    assert "library/roles/zebrafinch-internal.html" in [d["url"] for d in offline_index(project.path("site"))]
 
 
 def test_review_lists_items_by_review_date_overdue_first(project):

@@ -150,6 +150,7 @@
   function offlineResult(doc, stems) {
     var best = null, bestScore = 0;
     doc.sections.forEach(function (section) {
+      if (!pointsAtContent(section[0])) return;
       var score = 0;
       siteWords(section[1] + " " + section[2]).forEach(function (w) { if (matches(w, stems)) score++; });
       score += 3 * siteWords(section[1]).filter(function (w) { return matches(w, stems); }).length;
@@ -194,10 +195,14 @@
 
   function marks(text) { return (String(text).match(/<mark>/g) || []).length; }
 
+  // A page's list of sources or related pages names many topics; it is never the section to point to.
+  function pointsAtContent(anchor) { return !/^(sources|related|see-also)(_\d+)?$/.test(anchor); }
+
   function pagefindResult(data) {
     var best = null;
     (data.sub_results || []).forEach(function (sub) {
-      if (sub.url.indexOf("#") < 0) return;           // the part of the page above its first heading
+      var hash = sub.url.indexOf("#");
+      if (hash < 0 || !pointsAtContent(sub.url.slice(hash + 1))) return;  // above the first heading, or a list
       if (!best || marks(sub.excerpt) > marks(best.excerpt)) best = sub;
     });
     return {
