@@ -72,8 +72,12 @@ def define_env(env):
 
     @env.macro
     def items(kind: str | None = None, audience: str | None = None, tag: str | None = None,
-              level: int | None = None, spectrum: str | None = None, summaries: bool = True) -> str:
-        """A bulleted list of items, filtered by kind, audience, tag, or a case's level of need / spectrum."""
+              level: int | None = None, spectrum: str | None = None, summaries: bool = True,
+              limit: int | None = None, more: str | None = None) -> str:
+        """A bulleted list of items, filtered by kind, audience, tag, or a case's level of need / spectrum.
+
+        ``limit`` keeps a long list short (the home page must stay light with a thousand case studies);
+        ``more`` is the page, relative to docs/, that lists them all."""
         if kind is not None and kind not in KINDS:
             raise KeyError(f"items(kind='{kind}'): kind must be one of {', '.join(KINDS)}")
         chosen = [item for item in index()["items"].values()
@@ -86,9 +90,13 @@ def define_env(env):
         if not chosen:
             return "*Nothing published here yet.*"
         lines = []
-        for item in chosen:
+        for item in chosen[:limit]:
             summary = f": {inline(item['summary'])}" if summaries else ""
             lines.append(f"- **[{inline(item['title'])}]({relative_link(here(), item['path'])})**{summary}")
+        if limit is not None and len(chosen) > limit:
+            left = len(chosen) - limit
+            where = f": [see them all]({relative_link(here(), more)})" if more else ""
+            lines.append(f"- *and {left} more*{where}")
         return "\n".join(lines)
 
     @env.macro

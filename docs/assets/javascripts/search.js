@@ -16,13 +16,15 @@
   if (!box || !script || !window.HTMLDialogElement || !window.Promise) return;
 
   var ROOT = new URL("../../", script.src);          // this file is assets/javascripts/search.js
-  var SHOWN = 10;
+  var PAGE = 5;                                      // results shown at a time ("Show more results")
+  var FEW = 5;                                       // fewer pages than this: try correcting near misses
   var openButton = box.querySelector(".essw-search__open");
   var dialog = box.querySelector("dialog");
   var form = box.querySelector("[data-essw-search-form]");
   var input = box.querySelector("input[type=search]");
   var status = box.querySelector("[data-essw-search-status]");
   var list = box.querySelector("[data-essw-search-results]");
+  var more = box.querySelector("[data-essw-search-more]");
   var backend = null;
   var words = null;
   var latest = 0;
@@ -118,9 +120,13 @@
           name: "offline",
           search: function (query) {
             var stems = siteWords(query).map(processTerm).filter(Boolean);
-            return Promise.resolve(engine.search(query).slice(0, SHOWN).map(function (hit) {
-              return offlineResult(docs[hit.id], stems);
-            }));
+            var hits = engine.search(query);
+            return Promise.resolve({
+              total: hits.length,
+              slice: function (from, to) {
+                return Promise.resolve(hits.slice(from, to).map(function (hit) { return offlineResult(docs[hit.id], stems); }));
+              }
+            });
           }
         };
       });
@@ -165,27 +171,50 @@
   }
 
   // -- a served site: Pagefind -----------------------------------------------------------------------
+  var WEIGHT = "weight";
+
   function pagefindBackend() {
     return import(new URL("pagefind/pagefind.js", ROOT).href).then(function (pagefind) {
+      var values = null;
+      function weightValues() {
+        if (!values) {
+          values = pagefind.filters().then(function (filters) { return Object.keys(filters[WEIGHT] || {}); });
+        }
+        return values;
+      }
       return pagefind.options({ baseUrl: ROOT.pathname, excerptLength: 30 })
         .then(function () { return pagefind.init(); })
         .then(function () {
           return {
             name: "pagefind",
             search: function (query) {
-              var scores = [];
-              return pagefind.search(withoutTrailingStopWords(query)).then(function (found) {
-                var top = found.results.slice(0, SHOWN);
-                scores = top.map(function (r) { return r.score; });
-                return Promise.all(top.map(function (r) { return r.data(); }));
-              }).then(function (pages) {
-                // Pagefind has no per-page weight, so the best ten are reordered by the weight of
-                // their kind (essw.generate.SEARCH_BOOST): a parents' guide before a long case study.
-                return pages.map(function (data, i) {
-                  return { data: data, score: scores[i] * (parseFloat(data.meta.weight) || 1) };
-                }).sort(function (a, b) { return b.score - a.score; }).map(function (r) {
-                  return pagefindResult(r.data);
-                });
+              var words = withoutTrailingStopWords(query);
+              return weightValues().then(function (values) {
+                if (!values.length) {
+                  return pagefind.search(words).then(function (found) {
+                    return found.results.map(function (r) { return { result: r, score: r.score }; });
+                  });
+                }
+                // Pagefind has no per-page weight, so each weight (essw.generate.SEARCH_BOOST, a filter on
+                // every page) is searched on its own and the scores multiplied: a parents' guide comes
+                // before a long case study that uses the same words. The scores are the same as in one
+                // search; only the small filter index is fetched, no page until it is shown.
+                return Promise.all(values.map(function (value) {
+                  var filters = {};
+                  filters[WEIGHT] = value;
+                  return pagefind.search(words, { filters: filters }).then(function (found) {
+                    return found.results.map(function (r) { return { result: r, score: r.score * (parseFloat(value) || 1) }; });
+                  });
+                })).then(function (lists) { return [].concat.apply([], lists); });
+              }).then(function (scored) {
+                scored.sort(function (a, b) { return b.score - a.score; });
+                return {
+                  total: scored.length,
+                  slice: function (from, to) {
+                    return Promise.all(scored.slice(from, to).map(function (s) { return s.result.data(); }))
+                      .then(function (pages) { return pages.map(pagefindResult); });
+                  }
+                };
               });
             }
           };
@@ -270,55 +299,83 @@
   }
 
   // -- showing results -------------------------------------------------------------------------------
-  function render(query, results, shownFor) {
-    list.innerHTML = results.map(function (r) {
-      var who = r.audience === "Parents and carers" ? "For parents and carers"
-        : r.audience === "Professionals" ? "For professionals" : "For everyone";
-      return '<li class="essw-search__result">' +
-        '<a class="essw-search__link" href="' + escapeHtml(r.url) + '">' + escapeHtml(r.title || r.url) + "</a>" +
-        '<p class="essw-search__meta"><span class="essw-search__audience essw-search__audience--' +
-        escapeHtml((r.audience || "everyone").toLowerCase().replace(/\W+/g, "-")) + '">' + escapeHtml(who) +
-        "</span>" + (r.kind ? " · " + escapeHtml(r.kind) : "") + "</p>" +
-        (r.section ? '<p class="essw-search__section">Section: <a href="' + escapeHtml(r.section.url) + '">' +
-          escapeHtml(r.section.title) + "</a></p>" : "") +
-        '<p class="essw-search__excerpt">' + markedHtml(r.excerpt) + "</p></li>";
-    }).join("");
-    var count = results.length === SHOWN ? "The " + SHOWN + " best results" :
-      results.length === 1 ? "1 result" : results.length + " results";
-    if (!results.length) {
-      status.textContent = "No pages found for “" + query + "”. Try fewer words, or other words for the same thing.";
-    } else if (shownFor) {
-      status.textContent = "No pages use “" + query + "”. " + count + " for “" + shownFor + "”:";
-    } else {
-      status.textContent = count + " for “" + query + "”:";
-    }
+  var current = null;                                // what "Show more results" continues
+
+  function resultHtml(r) {
+    var who = r.audience === "Parents and carers" ? "For parents and carers"
+      : r.audience === "Professionals" ? "For professionals" : "For everyone";
+    return '<li class="essw-search__result">' +
+      '<a class="essw-search__link" href="' + escapeHtml(r.url) + '">' + escapeHtml(r.title || r.url) + "</a>" +
+      '<p class="essw-search__meta"><span class="essw-search__audience essw-search__audience--' +
+      escapeHtml((r.audience || "everyone").toLowerCase().replace(/\W+/g, "-")) + '">' + escapeHtml(who) +
+      "</span>" + (r.kind ? " · " + escapeHtml(r.kind) : "") + "</p>" +
+      (r.section ? '<p class="essw-search__section">Section: <a href="' + escapeHtml(r.section.url) + '">' +
+        escapeHtml(r.section.title) + "</a></p>" : "") +
+      '<p class="essw-search__excerpt">' + markedHtml(r.excerpt) + "</p></li>";
+  }
+
+  function show(results, append) {
+    var before = list.children.length;
+    list.insertAdjacentHTML("beforeend", results.map(resultHtml).join(""));
+    current.shown += results.length;
+    more.hidden = current.shown >= current.found.total;
+    more.textContent = "Show more results (" + current.shown + " of " + current.found.total + " shown)";
+    if (append && list.children[before]) list.children[before].querySelector("a").focus();
+  }
+
+  function statusText(query, total, shownFor) {
+    var count = total === 1 ? "1 page" : total + " pages";
+    if (!total) return "No pages found for “" + query + "”. Try fewer words, or other words for the same thing.";
+    if (shownFor) return "No pages use “" + query + "”. " + count + " found for “" + shownFor + "”, best first:";
+    return count + " found for “" + query + "”, best first:";
   }
 
   function run(query) {
     var ticket = ++latest;
     query = query.trim();
-    if (!query) { list.innerHTML = ""; status.textContent = ""; return Promise.resolve(); }
+    list.innerHTML = "";
+    more.hidden = true;
+    if (!query) { status.textContent = ""; return Promise.resolve(); }
     status.textContent = "Searching…";
     box.setAttribute("data-essw-search-state", "busy");
-    return getBackend().then(function (engine) {
+    var engine;
+    return getBackend().then(function (e) {
+      engine = e;
       box.setAttribute("data-essw-search-engine", engine.name);
-      return engine.search(query).then(function (results) {
-        return corrected(query).then(function (better) {
-          if (!better) return [results, null];
-          return engine.search(better).then(function (more) {
-            return more.length ? [more, better] : [results, null];
-          });
+      return engine.search(query);
+    }).then(function (found) {
+      if (found.total >= FEW) return [found, null];
+      return corrected(query).then(function (better) {
+        if (!better) return [found, null];
+        return engine.search(better).then(function (other) {
+          return other.total ? [other, better] : [found, null];
         });
       });
     }).then(function (outcome) {
+      return outcome[0].slice(0, PAGE).then(function (first) { return [outcome, first]; });
+    }).then(function (shown) {
       if (ticket !== latest) return;
-      render(query, outcome[0], outcome[1]);
+      var found = shown[0][0];
+      current = { found: found, shown: 0 };
+      status.textContent = statusText(query, found.total, shown[0][1]);
+      show(shown[1], false);
       box.setAttribute("data-essw-search-state", "done");
     }).catch(function () {
       if (ticket !== latest) return;
       list.innerHTML = "";
       status.textContent = "Search is not working on this copy of the site. Use the menu to find pages.";
       box.setAttribute("data-essw-search-state", "failed");
+    });
+  }
+
+  function showMore() {
+    if (!current) return;
+    var ticket = latest;
+    box.setAttribute("data-essw-search-state", "busy");
+    current.found.slice(current.shown, current.shown + PAGE).then(function (next) {
+      if (ticket !== latest) return;
+      show(next, true);
+      box.setAttribute("data-essw-search-state", "done");
     });
   }
 
@@ -332,6 +389,7 @@
 
   openButton.hidden = false;
   openButton.addEventListener("click", open);
+  more.addEventListener("click", showMore);
   box.querySelector("[data-essw-search-close]").addEventListener("click", function () { dialog.close(); });
   dialog.addEventListener("click", function (event) { if (event.target === dialog) dialog.close(); });
   dialog.addEventListener("close", function () { openButton.focus(); });
