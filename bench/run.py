@@ -457,9 +457,10 @@ def markdown(result: dict) -> str:
     lines += ["", f"Case engine script (`essw/assets/case-engine.js`): {kb(eng['raw'])} KB raw, "
                   f"{kb(eng['gz'])} KB gzip (level {GZIP_LEVEL}). Shared assets that a first visit fetches once "
                   f"(theme CSS/JS, site CSS/JS, case engine): "
-                  f"{kb(rows[-1]['output']['page']['shared_first_visit_gz'])} KB gzip, plus the search index, which "
-                  f"every page fetches as it loads (the table above; {mb(rows[0]['output']['search_gz'])} MB gzip "
-                  f"at N={rows[0]['n']:,})."]
+                  f"{kb(rows[-1]['output']['page']['shared_first_visit_gz'])} KB gzip. The search index column is "
+                  f"Material's `search_index.json` ({mb(rows[0]['output']['search_gz'])} MB gzip at N={rows[0]['n']:,}), "
+                  f"still written by the theme's search plugin but fetched by no page: the site searches with "
+                  f"Pagefind (see Search, and `bench/search/budget.py`)."]
     packed = [r for r in rows if r["packs"]]
     if packed:
         lines += ["", "| cases (N) | runs | `essw build` with PDF packs, wall / CPU (s) | without, wall / CPU (s) "

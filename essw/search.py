@@ -52,25 +52,42 @@ def index_site(site: Path, *, replace: bool = False) -> dict[str, int]:
     """
     if replace and (site / PAGEFIND_DIR / "pagefind-entry.json").is_file():
         shutil.rmtree(site / PAGEFIND_DIR)
-    pages = read_pages(site)
-    run_pagefind(site)
-    write_offline_index(site, pages)
+    pagefind = start_pagefind(site)  # a process of its own: it indexes while this one reads the pages
+    try:
+        pages = read_pages(site)
+        write_offline_index(site, pages)
+    finally:
+        finish_pagefind(site, pagefind)
     return {"search pages": len(pages)}
 
 
 def run_pagefind(site: Path) -> None:
+    finish_pagefind(site, start_pagefind(site))
+
+
+def start_pagefind(site: Path) -> subprocess.Popen:
     target = site / PAGEFIND_DIR
     if target.exists():  # Pagefind adds to an old bundle; a built site never has one of its own
         raise SearchIndexError(f"{target} already exists: the site engine put a folder where the search index goes")
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", PAGEFIND_DIR,
                "--keep-index-url", "--exclude-selectors", EXCLUDED, "--force-language", "en", "--quiet"]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
-    except (OSError, subprocess.TimeoutExpired) as error:
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    except OSError as error:
         raise SearchIndexError(f"could not run Pagefind: {error}") from None
-    if result.returncode != 0 or not (target / "pagefind.js").is_file():
-        output = (result.stdout + result.stderr).strip()
-        raise SearchIndexError(f"Pagefind could not index the site (exit {result.returncode}): {output[-2000:]}")
+
+
+def finish_pagefind(site: Path, process: subprocess.Popen) -> None:
+    target = site / PAGEFIND_DIR
+    try:
+        output, _ = process.communicate(timeout=1800)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise SearchIndexError("Pagefind took more than 30 minutes to index the site") from None
+    if process.returncode != 0 or not (target / "pagefind.js").is_file():
+        raise SearchIndexError(f"Pagefind could not index the site (exit {process.returncode}): "
+                               f"{(output or '').strip()[-2000:]}")
     for name in UNUSED_BUNDLE_FILES:  # Pagefind's own result interfaces: the site has its own
         (target / name).unlink(missing_ok=True)
 
@@ -163,9 +180,13 @@ def read_pages(site: Path) -> list[PageText]:
         rel = path.relative_to(site).as_posix()
         if rel.startswith(f"{PAGEFIND_DIR}/"):
             continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        start = text.find("<div data-pagefind-body")
+        if start < 0:
+            continue
         page = PageText(rel)
         reader = _BodyReader(page)
-        reader.feed(path.read_text(encoding="utf-8", errors="replace"))
+        reader.feed(text[start:])  # the menus before the article are never read
         reader.close()
         if reader.found:
             pages.append(page)

@@ -65,6 +65,9 @@ def test_plain_mkdocs_build_strict_passes_on_the_repository(tmp_path):
     assert result.returncode == 0, result.stderr
     # MkDocs log warnings start with "WARNING -"; Material's end-of-life banner is not one.
     assert not [line for line in result.stderr.splitlines() if line.startswith("WARNING")], result.stderr
+    # the essw plugin adds the same search to a plain MkDocs build (and so to 'mkdocs serve')
+    assert (tmp_path / "s" / "pagefind" / "pagefind.js").is_file()
+    assert any("holding zone" in indexed_text(d).lower() for d in offline_index(tmp_path / "s"))
 
 
 def test_zensical_builds_the_repository(zensical_repo_site):
