@@ -34,6 +34,8 @@ WORDS_FILE = "search/essw-words.js"
 EXCLUDED = ".headerlink, .tabbed-labels, .md-source-file, .essw-review"
 """Page parts neither index reads: permalink signs, tab labels (their panels are read), review dates."""
 
+PAGEFIND = [sys.executable, "-m", "pagefind"]
+"""Pagefind's own command (PyPI pagefind + pagefind-bin, pinned in requirements/site.txt)."""
 UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                        "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 QUESTIONS_HEADING = "questions-this-page-answers"
@@ -69,7 +71,7 @@ def start_pagefind(site: Path) -> subprocess.Popen:
     target = site / PAGEFIND_DIR
     if target.exists():  # Pagefind adds to an old bundle; a built site never has one of its own
         raise SearchIndexError(f"{target} already exists: the site engine put a folder where the search index goes")
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", PAGEFIND_DIR,
+    command = [*PAGEFIND, "--site", str(site), "--output-subdir", PAGEFIND_DIR,
                "--keep-index-url", "--exclude-selectors", EXCLUDED, "--force-language", "en", "--quiet"]
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -163,3 +163,19 @@ def test_zensical_builds_the_same_tree(project):
     assert "Designated safeguarding lead" in {a.get("title") for a in parse_page(out / "index.html").find("abbr")}
     assert not list(project.root.glob(".essw-zensical-*.yml")), "the temporary Zensical config was left behind"
     assert not list(project.root.glob(".essw-building-*"))
+
+
+def test_a_failed_search_index_keeps_the_previous_site(project, cli, monkeypatch):
+    """Pagefind runs after the site engine; if it fails, the build fails like the engine would."""
+    first = project.run("build", "--no-packs")
+    assert first.returncode == 0, first.output
+    site = project.path("site")
+    before = tree_hashes(site)
+    monkeypatch.setattr("essw.search.PAGEFIND", [sys.executable, "-c", "print('index chunk broken'); raise SystemExit(3)"])
+    result = cli(project, "build", "--no-packs")
+    assert result.returncode == 1
+    assert "previous site/ is unchanged" in result.stderr
+    assert "Pagefind could not index the site (exit 3): index chunk broken" in result.stderr
+    assert "Traceback" not in result.output
+    assert tree_hashes(site) == before
+    assert not list(project.root.glob(".essw-building-*"))

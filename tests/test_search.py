@@ -4,13 +4,14 @@ Zensical. Issue 12: an expected page in the top 3 for at least 95% of tests/sear
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-from conftest import CHROMIUM_PATH, serve, site_search
+from conftest import CHROMIUM_PATH, SEARCH_DONE, serve, site_search
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM_PATH.exists(), reason="/usr/bin/chromium is not installed")]
@@ -176,3 +177,17 @@ def test_the_zensical_build_has_the_same_search_and_it_looks_right(page, zensica
     assert page.locator("[data-essw-search]").get_attribute("data-essw-search-engine") == "pagefind"
     assert page.locator(".essw-search__audience").first.inner_text() == "For parents and carers"
     assert not _outside(page, urlsplit(zensical_served.url).netloc)
+
+
+def test_a_folder_copy_without_its_index_says_search_is_not_working(page, repo_site, tmp_path):
+    """A copy of the site someone made without the search folder: a plain message, not a spinner."""
+    copy = tmp_path / "copy"
+    shutil.copytree(repo_site, copy, ignore=shutil.ignore_patterns("*.pdf", "essw-offline-index.js"))
+    page.goto(f"{copy.resolve().as_uri()}/index.html", wait_until="load")
+    page.locator(".essw-search__open").click()
+    page.locator("#essw-search-input").fill("consent")
+    page.locator("#essw-search-input").press("Enter")
+    page.wait_for_function(SEARCH_DONE)
+    assert page.locator("[data-essw-search]").get_attribute("data-essw-search-state") == "failed"
+    assert "Search is not working on this copy" in page.locator("[data-essw-search-status]").inner_text()
+    assert page.locator(".essw-search__link").count() == 0
