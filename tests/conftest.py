@@ -561,6 +561,17 @@ def serve(folder: Path):
 
 
 @pytest.fixture
+def watched_page(browser):
+    """A desktop-sized page in a fresh context that lists every address it requests (page.requested)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def context(browser):
     """A fresh browser context per test (its own localStorage), which may download files."""
     ctx = browser.new_context(accept_downloads=True)

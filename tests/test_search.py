@@ -33,13 +33,8 @@ def zensical_served(zensical_repo_site):
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.requested = []
-    page.on("request", lambda request: page.requested.append(request.url))
-    yield page
-    context.close()
+def page(watched_page):
+    return watched_page
 
 
 def _score(page, home: str) -> tuple[int, list[str]]:

@@ -97,13 +97,8 @@ def test_folder_copy_search_index_script_is_written(built_site):
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.requested = []
-    page.on("request", lambda request: page.requested.append(request.url))
-    yield page
-    context.close()
+def page(watched_page):
+    return watched_page
 
 
 @pytest.fixture(scope="module")
