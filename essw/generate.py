@@ -280,10 +280,15 @@ class Generator:
             return self.library.entries[item_id].item.title
         return self.library.terms[item_id].term
 
-    def tags_for(self, item: Any, kind: Kind) -> list[str]:
+    def audience_tags_for(self, item: Any, kind: Kind) -> list[str]:
+        """The tags that say who a page is for (and a case's level of need), shown apart from topics."""
         tags = [AUDIENCE_NAMES[a] for a in getattr(item, "audiences", [])]
         if kind.name == "case":
             tags.append(LEVEL_NAMES[item.level_of_need])
+        return tags
+
+    def tags_for(self, item: Any, kind: Kind) -> list[str]:
+        tags = self.audience_tags_for(item, kind)
         tags.extend(plain(tag) for tag in getattr(item, "tags", []))
         seen: list[str] = []
         for tag in tags:
@@ -330,6 +335,7 @@ class Generator:
                                        review=self.review_state(item),
                                        front=front_matter(title=plain(item.title), description=plain(item.summary),
                                                           tags=self.tags_for(item, kind),
+                                                          audience_tags=self.audience_tags_for(item, kind),
                                                           search=search_front(name))))
         return out
 
@@ -348,6 +354,7 @@ class Generator:
                             review=self.review_state(e.item),
                             front=front_matter(title=plain(e.item.title), description=plain(e.item.summary),
                                                tags=self.tags_for(e.item, kind),
+                                               audience_tags=self.audience_tags_for(e.item, kind),
                                                search=search_front("explainer")))
                 for e in self.library.of_kind("explainer")]
 

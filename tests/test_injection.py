@@ -640,7 +640,7 @@ def test_every_page_in_chromium_runs_nothing_hostile(hostile_site, server, brows
     for rel in sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")):
         page.goto(f"{server.url}/{rel}", wait_until="load")
         # hover and focus everything that could carry a handler, so onmouseover/onfocus would fire
-        page.evaluate("""() => { for (const el of document.querySelectorAll('a, img, svg, details, h1, h2, h3, p, li, span'))
+        page.evaluate("""() => { for (const el of document.querySelectorAll('a, img, svg, details, h1, h2, h3, p, li, span, abbr'))
             { el.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); if (el.focus) el.focus(); } }""")
         bad = page.evaluate(DOM_CHECK, MARKER)
         if f"{TEMPLATE_MARK}49{TEMPLATE_MARK}" in page.locator("body").inner_text():
