@@ -65,6 +65,16 @@ SEARCH_LABELS = {"explainer": ("Parents and carers", "Plain-language guide"), "p
 """Who each kind's page is written for, and what it is: shown on every search result."""
 
 
+ABUSE_TAGS = frozenset({"child protection", "domestic abuse", "physical abuse", "sexual abuse", "emotional abuse",
+                        "neglect", "disclosure", "section 47", "police protection", "reasonable punishment"})
+"""Topics that make a page one a reader may need to leave in a hurry: it gets the 'Exit this page'
+button, as every parents' guide does (overrides/main.html, assets/javascripts/quick-exit.js)."""
+
+
+def needs_quick_exit(kind: str, item: Any) -> bool:
+    return kind == "explainer" or bool(ABUSE_TAGS & {plain(t).lower() for t in getattr(item, "tags", [])})
+
+
 def search_front(kind: str) -> dict[str, Any]:
     audience, label = SEARCH_LABELS[kind]
     return {"boost": SEARCH_BOOST[kind], "audience": audience, "kind": label}
@@ -336,6 +346,7 @@ class Generator:
                                        front=front_matter(title=plain(item.title), description=plain(item.summary),
                                                           tags=self.tags_for(item, kind),
                                                           audience_tags=self.audience_tags_for(item, kind),
+                                                          quick_exit=needs_quick_exit(name, item) or None,
                                                           search=search_front(name))))
         return out
 
@@ -355,6 +366,7 @@ class Generator:
                             front=front_matter(title=plain(e.item.title), description=plain(e.item.summary),
                                                tags=self.tags_for(e.item, kind),
                                                audience_tags=self.audience_tags_for(e.item, kind),
+                                               quick_exit=True,
                                                search=search_front("explainer")))
                 for e in self.library.of_kind("explainer")]
 

@@ -41,7 +41,7 @@ def library():
 class Prose(HTMLParser):
     """Sentences from <p> and <li> in the article, stopping at the Sources heading."""
 
-    SKIP_CLASSES = ("essw-danger", "md-tags", "md-source-file")
+    SKIP_CLASSES = ("essw-danger", "essw-exit", "md-tags", "md-source-file")
 
     def __init__(self):
         super().__init__()

@@ -108,3 +108,85 @@ def test_an_abbreviation_explains_itself_on_tap_and_on_keyboard_focus(phone, ser
     desktop.keyboard.press("Escape")
     assert desktop.locator(".essw-abbr-tip").count() == 0
     desktop.close()
+
+
+# -- Exit this page ----------------------------------------------------------------------------------
+NEUTRAL = "https://www.bbc.co.uk/weather"
+EXPLAINER = "library/parents/will-you-take-my-children-away.html"
+
+
+def _neutral_site(context) -> list[str]:
+    """Answer for the neutral site (no request leaves the machine), recording each request to it."""
+    asked: list[str] = []
+
+    def answer(route):
+        asked.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<title>Weather</title><h1>Weather</h1>")
+
+    context.route("https://www.bbc.co.uk/**", answer)
+    return asked
+
+
+@pytest.fixture
+def exit_phone(browser):
+    context = browser.new_context(viewport=SCREEN, is_mobile=True, has_touch=True)
+    asked = _neutral_site(context)
+    page = context.new_page()
+    page.asked = asked
+    yield page
+    context.close()
+
+
+def test_exit_this_page_is_on_every_parents_page_and_every_page_about_abuse(repo_site):
+    from conftest import parse_page
+
+    wanted = sorted(p.relative_to(repo_site).as_posix() for p in [*(repo_site / "parents-and-carers").glob("*.html"),
+                                                                  *(repo_site / "library" / "parents").glob("*.html")])
+    wanted += ["library/protocols/responding-to-a-disclosure.html", "library/protocols/levels-of-need.html"]
+    for rel in wanted:
+        links = [a for a in parse_page(repo_site / rel).find("a") if "essw-exit__button" in (a.get("class") or "")]
+        assert [a.get("href") for a in links] == [NEUTRAL], rel
+    assert not [a for a in parse_page(repo_site / "library/glossary/index.html").find("a")
+                if "essw-exit__button" in (a.get("class") or "")], "the glossary is not a page to flee"
+
+
+def test_exit_this_page_by_tap_covers_the_page_and_back_does_not_return(exit_phone, served):
+    page = exit_phone
+    page.goto(f"{served.url}/index.html", wait_until="load")
+    page.goto(f"{served.url}/{EXPLAINER}", wait_until="load")
+    assert page.asked == [], "the neutral site was asked for before the reader pressed the button"
+    button = page.locator(".essw-exit__button")
+    page.evaluate("window.scrollTo(0, 2000)")            # it stays in reach while the reader scrolls
+    box = button.bounding_box()
+    assert box and 0 <= box["y"] < SCREEN["height"] and box["height"] >= 44, box
+    with page.expect_navigation(url=NEUTRAL):
+        button.tap()
+    assert page.asked == [NEUTRAL]
+    page.go_back(wait_until="load")
+    assert page.url.endswith("/index.html"), "Back brought the page the reader left"
+
+
+def test_exit_this_page_by_keyboard_and_by_shift_three_times(exit_phone, served):
+    page = exit_phone
+    page.goto(f"{served.url}/{EXPLAINER}", wait_until="load")
+    for _ in range(30):                                   # the button is early in the tab order
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('essw-exit__button')"):
+            break
+    else:
+        pytest.fail("Exit this page could not be reached with the Tab key")
+    with page.expect_navigation(url=NEUTRAL):
+        page.keyboard.press("Enter")
+
+    page.goto(f"{served.url}/{EXPLAINER}", wait_until="load")
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    assert page.url.endswith(EXPLAINER), "two presses are not enough"
+    with page.expect_navigation(url=NEUTRAL):
+        page.keyboard.press("Shift")
+    # Shift used for typing (Shift, a letter, ...) never leaves the page
+    page.goto(f"{served.url}/{EXPLAINER}", wait_until="load")
+    for key in ("Shift", "KeyA", "Shift", "KeyB", "Shift"):
+        page.keyboard.press(key)
+    page.wait_for_timeout(300)
+    assert page.url.endswith(EXPLAINER)

@@ -114,6 +114,14 @@ def check_config(root: Path) -> list[Problem]:
     if "area" in fields:
         problem = _one_line_text(fields["area"][1], "extra.area")
         problems += [problem] if problem else []
+    if "quick_exit_url" in fields:
+        problem = _one_line_text(fields["quick_exit_url"][1], "extra.quick_exit_url")
+        value = fields["quick_exit_url"][1]
+        if not problem and not re.fullmatch(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s\"'<>]*)?", value.value.strip()):
+            line, column = _position(value)
+            problem = Problem(CONFIG, line, column, "'Exit this page' must lead to a whole web address starting "
+                              "https://", "extra.quick_exit_url", "for example: https://www.bbc.co.uk/weather")
+        problems += [problem] if problem else []
     used = contacts_used(root)
     if "local" not in fields:
         line, column = _position(extra_key)
