@@ -283,6 +283,10 @@ SETTINGS_ERRORS = [
     ("multi-line-area", "  area: Eastborough\n", "  area: |\n    Eastborough\n    # Injected heading\n",
      "runs over several lines"),
     ("contact-as-a-list", "    emergency: \"999\"\n", "    emergency: [\"999\"]\n", "one line of text"),
+    ("quick-exit-to-script", "  area: Eastborough\n", "  area: Eastborough\n  quick_exit_url: \"javascript:alert(1)\"\n",
+     "must lead to a whole web address starting https://"),
+    ("quick-exit-not-https", "  area: Eastborough\n", "  area: Eastborough\n  quick_exit_url: http://example.org\n",
+     "must lead to a whole web address starting https://"),
 ]
 
 
