@@ -221,3 +221,11 @@ def test_pack_pages_link_their_pdfs(site, library):
         html = (site / "library" / "workshops" / f"{entry.item.id}.html").read_text(encoding="utf-8")
         assert f'href="../packs/{entry.item.id}-facilitator-guide.pdf"' in html
         assert f'href="../packs/{entry.item.id}-handouts.pdf"' in html
+
+
+def test_parents_guides_say_who_checked_them_in_words(site, library):
+    """No job titles, abbreviations or 'review due' jargon in a parents' page footer."""
+    for entry in library.of_kind("explainer"):
+        text = (site / "library" / "parents" / f"{entry.item.id}.html").read_text(encoding="utf-8")
+        assert "Checked by the school social work team on " in text, entry.item.id
+        assert "Owner:" not in text and "Next review due" not in text, entry.item.id
