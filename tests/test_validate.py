@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from conftest import CASE as CASE_TEXT
-from conftest import POLICY, REVIEWED
+from conftest import PAGES, POLICY, REVIEWED
 from essw.model import KINDS
 from essw.problems import ERROR, WARNING
 from essw.scaffold import SCAFFOLD_KINDS, new_source
@@ -441,3 +441,31 @@ def test_a_public_page_may_not_link_to_an_internal_page(project):
     [problem] = errors()
     assert (problem.path, problem.line) == (CASE, line)
     assert "internal item 'consent-protocol'" in problem.message
+
+
+def test_example_contacts_are_announced_until_the_area_sets_its_own(project):
+    """mkdocs.yml 'example_contacts: true' (as shipped): a warning at its line, an error under --strict,
+    and a notice on every page; without it (an area's own settings) no notice and no warning."""
+    project.replace("mkdocs.yml", "  local:\n", "  example_contacts: true\n  local:\n")
+    line = project.line_of("mkdocs.yml", "example_contacts")
+    normal = project.run("validate")
+    assert normal.returncode == 0, normal.output
+    assert f"mkdocs.yml:{line}:21: warning: the contacts under 'extra.local' are still the examples" in normal.stderr
+    assert project.run("validate", "--strict").returncode == 1
+    built = project.run("build", "--no-packs")
+    assert built.returncode == 0, built.output
+    for rel in ("site/index.html", f"site/{PAGES['consent-protocol']}.html"):
+        assert "Example contacts:</strong> this area has not set its own yet" in project.read(rel), rel
+
+    project.replace("mkdocs.yml", "  example_contacts: true\n", "")
+    assert ": warning:" not in project.run("validate").stderr
+    assert project.run("build", "--no-packs").returncode == 0
+    assert "Example contacts" not in project.read("site/index.html")
+
+
+def test_example_contacts_must_be_true_or_false(project):
+    project.replace("mkdocs.yml", "  local:\n", "  example_contacts: maybe\n  local:\n")
+    result = project.run("validate")
+    assert result.returncode == 1
+    assert f"mkdocs.yml:{project.line_of('mkdocs.yml', 'example_contacts')}:21: 'example_contacts' must be true or false" \
+        in result.stderr

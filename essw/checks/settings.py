@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from ..load import LoadError, read_source
-from ..problems import Problem
+from ..problems import WARNING, Problem
 
 if TYPE_CHECKING:
     from ..sources import Library
@@ -79,6 +79,22 @@ def _one_line_text(node: yaml.Node, field: str) -> Problem | None:
     return None
 
 
+def _example_contacts(node: yaml.Node) -> list[Problem]:
+    """'example_contacts: true' ships with the project: the contacts are made-up numbers. Every page
+    says so (overrides/main.html); this warning (an error under --strict) reminds the area to set its own."""
+    line, column = _position(node)
+    value = node.value.strip().lower() if isinstance(node, yaml.ScalarNode) else None
+    if value not in ("true", "false"):
+        return [Problem(CONFIG, line, column, "'example_contacts' must be true or false", "extra.example_contacts",
+                        "write 'example_contacts: true' while the contacts are examples, or delete the line")]
+    if value == "false":
+        return []
+    return [Problem(CONFIG, line, column, "the contacts under 'extra.local' are still the examples the project "
+                    "ships with, and every page says so", "extra.example_contacts",
+                    "put your area's own names and numbers under 'local:', then delete 'example_contacts: true'",
+                    severity=WARNING)]
+
+
 def check_config(root: Path) -> list[Problem]:
     path = root / CONFIG
     if not path.exists() and not path.is_symlink():
@@ -122,6 +138,8 @@ def check_config(root: Path) -> list[Problem]:
             problem = Problem(CONFIG, line, column, "'Exit this page' must lead to a whole web address starting "
                               "https://", "extra.quick_exit_url", "for example: https://www.bbc.co.uk/weather")
         problems += [problem] if problem else []
+    if "example_contacts" in fields:
+        problems += _example_contacts(fields["example_contacts"][1])
     used = contacts_used(root)
     if "local" not in fields:
         line, column = _position(extra_key)
