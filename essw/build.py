@@ -20,6 +20,7 @@ from .generate import generate
 from .output import WORK_PREFIX, ZENSICAL_CONFIG_PREFIX, build_lock, check_site_dir, recover, swap_in
 from .problems import Report, SourceError
 from .project import Project
+from .publish import write_gzip_copies
 from .search import SearchIndexError, index_site
 from .sources import load_library
 
@@ -86,6 +87,7 @@ def build_site(project: Project, *, engine: str = "mkdocs", strict: bool = False
                 index_site(out_dir)
             except SearchIndexError as error:
                 raise EngineError(str(error)) from None
+            write_gzip_copies(out_dir)  # last: the copies include the search files
             swap_in(out_dir, target)
         finally:
             shutil.rmtree(work, ignore_errors=True)

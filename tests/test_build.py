@@ -179,3 +179,18 @@ def test_a_failed_search_index_keeps_the_previous_site(project, cli, monkeypatch
     assert "Traceback" not in result.output
     assert tree_hashes(site) == before
     assert not list(project.root.glob(".essw-building-*"))
+
+
+def test_text_files_have_ready_compressed_copies(built_site):
+    """For hosts that serve 'page.html.gz' as it is (nginx gzip_static, Caddy precompressed)."""
+    import gzip
+
+    site = built_site.path("site")
+    for rel in ("index.html", f"{PAGES['consent-protocol']}.html", "assets/stylesheets/essw.css",
+                "assets/javascripts/search.js", "search/essw-offline-index.js", "pagefind/pagefind.js"):
+        original, copy = site / rel, site / f"{rel}.gz"
+        assert copy.is_file(), rel
+        assert gzip.decompress(copy.read_bytes()) == original.read_bytes(), rel
+        assert copy.stat().st_size < original.stat().st_size, rel
+    assert not list(site.rglob("*.gz.gz"))
+    assert not list(site.rglob("*.pf_fragment.gz")) and not list(site.rglob("*.png.gz")), "compressed files twice"

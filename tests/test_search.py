@@ -186,3 +186,16 @@ def test_a_folder_copy_without_its_index_says_search_is_not_working(page, repo_s
     assert page.locator("[data-essw-search]").get_attribute("data-essw-search-state") == "failed"
     assert "Search is not working on this copy" in page.locator("[data-essw-search-status]").inner_text()
     assert page.locator(".essw-search__link").count() == 0
+
+
+def test_search_works_when_the_site_is_published_in_a_sub_folder(page, repo_site):
+    """An area may publish at https://council.example/school-social-work/: results must keep the folder."""
+    serving = serve(repo_site.parent)                   # the site is the folder 'site' under this root
+    server = next(serving)
+    try:
+        page.goto(f"{server.url}/{repo_site.name}/library/protocols/consent.html", wait_until="load")
+        found = site_search(page, "smacking")
+        assert page.locator("[data-essw-search]").get_attribute("data-essw-search-engine") == "pagefind"
+        assert found[0] == f"{server.url}/{repo_site.name}/library/parents/physical-punishment-and-the-law.html", found
+    finally:
+        serving.close()
