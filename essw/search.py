@@ -17,7 +17,6 @@ correct a near miss ("smaking") when a query finds nothing.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import shutil
