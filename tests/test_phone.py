@@ -12,6 +12,7 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM_PATH.exists(), reason="/usr/bin/chromium is not installed")]
 
 SCREEN = {"width": 375, "height": 740}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ONE_OF_EACH_KIND = {
     "home": "index.html",
     "parents' guide": "library/parents/will-you-take-my-children-away.html",
@@ -190,3 +191,23 @@ def test_exit_this_page_by_keyboard_and_by_shift_three_times(exit_phone, served)
         page.keyboard.press(key)
     page.wait_for_timeout(300)
     assert page.url.endswith(EXPLAINER)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_phone_pages_have_no_accessibility_violations_in_either_palette(browser, served, scheme):
+    """axe-core at 375 px in both palettes, on the pages a parent and a learner meet first."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport=SCREEN, is_mobile=True, has_touch=True, color_scheme=scheme)
+    page = context.new_page()
+    found = {}
+    for rel in ("index.html", EXPLAINER, "parents-and-carers/staying-safe-online.html",
+                "library/case-studies/abdi.html", "library/protocols/consent.html"):
+        page.goto(f"{served.url}/{rel}", wait_until="load")
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == \
+            ("slate" if scheme == "dark" else "default")
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        if results.violations_count:
+            found[rel] = [v["id"] for v in results.response["violations"]]
+    context.close()
+    assert not found, found
