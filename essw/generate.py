@@ -75,6 +75,15 @@ def needs_quick_exit(kind: str, item: Any) -> bool:
     return kind == "explainer" or bool(ABUSE_TAGS & {plain(t).lower() for t in getattr(item, "tags", [])})
 
 
+PARENTS_SECTION = ("parents-and-carers/", f"{OUTPUT}/parents/")
+"""Where parents' pages live under docs/: the hand-written section and the generated explainers.
+overrides/partials/footer.html keeps its 'Previous' and 'Next' inside these folders."""
+
+
+def in_parents_section(path: str) -> bool:
+    return path.lstrip("/").startswith(PARENTS_SECTION)
+
+
 def search_front(kind: str) -> dict[str, Any]:
     audience, label = SEARCH_LABELS[kind]
     return {"boost": SEARCH_BOOST[kind], "audience": audience, "kind": label}
@@ -384,7 +393,8 @@ class Generator:
             item = entry.item
             items[item_id] = {"kind": entry.kind.name, "path": page_path(entry.kind, item_id), "title": item.title,
                               "summary": item.summary, "audiences": list(item.audiences), "tags": list(item.tags),
-                              "level": getattr(item, "level_of_need", None), "spectrum": getattr(item, "spectrum", None)}
+                              "level": getattr(item, "level_of_need", None), "spectrum": getattr(item, "spectrum", None),
+                              "order": getattr(item, "order", None)}
         terms = {t.id: {"term": t.term, "abbreviation": t.abbreviation, "definition": t.definition,
                         "path": page_path(KINDS["glossary"])} for t in self.library.terms.values()}
         return json.dumps({"items": items, "terms": terms}, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
@@ -415,8 +425,9 @@ class Generator:
         nav: list[Any] = [{"Home": "index.md"}]
         for title, folder in AUDIENCE_SECTIONS:
             pages: list[Any] = list(_hand_written(docs_dir, folder))
-            if folder in AUDIENCE_KINDS and listed(AUDIENCE_KINDS[folder]):
-                pages += entries(AUDIENCE_KINDS[folder])
+            if folder in AUDIENCE_KINDS and listed(AUDIENCE_KINDS[folder]):  # after the index, before the rest
+                at = 1 if pages and pages[0].endswith("/index.md") else 0
+                pages[at:at] = entries(AUDIENCE_KINDS[folder])
             if pages:
                 nav.append({title: pages})
         for name in GENERATED_ORDER:

@@ -67,7 +67,9 @@ class Library:
     unchecked_ids: dict[str, str] = field(default_factory=dict)  # ids in files that failed to load or validate -> kind
 
     def of_kind(self, name: str) -> list[Entry]:
-        return sorted((e for e in self.entries.values() if e.kind.name == name), key=lambda e: e.item.title.lower())
+        """A kind's entries in reading order: by their ``order`` where the kind has one, then by title."""
+        return sorted((e for e in self.entries.values() if e.kind.name == name),
+                      key=lambda e: (getattr(e.item, "order", None) or 100, e.item.title.lower()))
 
     def governed(self) -> list[tuple[str, str, Any, Document, tuple]]:
         """(kind, id, model, document, loc) of everything with an owner and review dates: every item,

@@ -14,7 +14,7 @@ import json
 import re
 from pathlib import Path
 
-from essw.generate import INDEX_FILE, OUTPUT, inline, relative_link
+from essw.generate import INDEX_FILE, OUTPUT, SEARCH_LABELS, in_parents_section, inline, relative_link
 
 KINDS = ("case", "policy", "role", "workshop", "path", "explainer")
 
@@ -58,13 +58,20 @@ def define_env(env):
     def index() -> dict:
         return _index(docs_dir)
 
+    def label(item: dict) -> str:
+        """On a parents' page, a link to a page written for professionals says so, so nobody lands
+        on one by surprise (issue 13)."""
+        if in_parents_section(here()) and SEARCH_LABELS[item["kind"]][0] == "Professionals":
+            return ' <span class="essw-for-pros">(for professionals)</span>'
+        return ""
+
     @env.macro
     def link(item_id: str, text: str | None = None) -> str:
         """A Markdown link to any item or glossary term by id; fails the build if the id is unknown."""
         data = index()
         if item_id in data["items"]:
             item = data["items"][item_id]
-            return f"[{inline(text or item['title'])}]({relative_link(here(), item['path'])})"
+            return f"[{inline(text or item['title'])}]({relative_link(here(), item['path'])}){label(item)}"
         if item_id in data["terms"]:
             term = data["terms"][item_id]
             return f"[{inline(text or term['term'])}]({relative_link(here(), term['path'], item_id)})"
@@ -86,18 +93,33 @@ def define_env(env):
                   and (tag is None or tag in item["tags"])
                   and (level is None or item["level"] == level)
                   and (spectrum is None or item["spectrum"] == spectrum)]
-        chosen.sort(key=lambda item: (item["kind"], item["title"].lower()))
+        chosen.sort(key=lambda item: (item["kind"], item.get("order") or 100, item["title"].lower()))
         if not chosen:
             return "*Nothing published here yet.*"
         lines = []
         for item in chosen[:limit]:
             summary = f": {inline(item['summary'])}" if summaries else ""
-            lines.append(f"- **[{inline(item['title'])}]({relative_link(here(), item['path'])})**{summary}")
+            lines.append(f"- **[{inline(item['title'])}]({relative_link(here(), item['path'])})**{label(item)}{summary}")
         if limit is not None and len(chosen) > limit:
             left = len(chosen) - limit
             where = f": [see them all]({relative_link(here(), more)})" if more else ""
             lines.append(f"- *and {left} more*{where}")
         return "\n".join(lines)
+
+    @env.macro
+    def cards(kind: str = "explainer") -> str:
+        """Large tappable cards, one per item of a kind in reading order (explainers: the order a
+        worried parent asks), each with the first sentence of its summary. Put the call inside a
+        ``<div class="essw-doors" markdown>`` block; more hand-written cards may follow it."""
+        if kind not in KINDS:
+            raise KeyError(f"cards(kind='{kind}'): kind must be one of {', '.join(KINDS)}")
+        chosen = sorted((item for item in index()["items"].values() if item["kind"] == kind),
+                        key=lambda item: (item.get("order") or 100, item["title"].lower()))
+        lines = []
+        for item in chosen:
+            first = re.split(r"(?<=[.!?])\s", " ".join(item["summary"].split()), maxsplit=1)[0]
+            lines.append(f"- [**{inline(item['title'])}**\n  {inline(first)}]({relative_link(here(), item['path'])})")
+        return "\n".join(lines) or "*Nothing published here yet.*"
 
     @env.macro
     def term(item_id: str) -> str:

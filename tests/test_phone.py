@@ -201,7 +201,7 @@ def test_phone_pages_have_no_accessibility_violations_in_either_palette(browser,
     context = browser.new_context(viewport=SCREEN, is_mobile=True, has_touch=True, color_scheme=scheme)
     page = context.new_page()
     found = {}
-    for rel in ("index.html", EXPLAINER, "parents-and-carers/staying-safe-online.html",
+    for rel in ("index.html", EXPLAINER, "parents-and-carers/index.html", "parents-and-carers/staying-safe-online.html",
                 "library/case-studies/abdi.html", "library/protocols/consent.html"):
         page.goto(f"{served.url}/{rel}", wait_until="load")
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == \
@@ -211,3 +211,89 @@ def test_phone_pages_have_no_accessibility_violations_in_either_palette(browser,
             found[rel] = [v["id"] for v in results.response["violations"]]
     context.close()
     assert not found, found
+
+
+# -- the parents' journey ----------------------------------------------------------------------
+
+def _parents_pages(site) -> list[str]:
+    pages = sorted(p.relative_to(site).as_posix() for p in (site / "parents-and-carers").glob("*.html"))
+    return pages + sorted(p.relative_to(site).as_posix() for p in (site / "library" / "parents").glob("*.html"))
+
+
+def _written_for(site, rel: str) -> str:
+    """Who a built page says it is for (the audience the site search shows on every result)."""
+    import re
+
+    found = re.search(r'data-pagefind-meta="audience:([^"]+)"', (site / rel).read_text(encoding="utf-8"))
+    return found.group(1) if found else "Everyone"
+
+
+def test_the_parents_landing_page_shows_the_guides_as_cards_in_the_order_a_worried_parent_asks(phone, served):
+    phone.goto(f"{served.url}/parents-and-carers/index.html", wait_until="load")
+    cards = phone.locator(".essw-cards a")
+    titles = [c.locator("strong").inner_text() for c in cards.all()]
+    assert titles[:4] == ["Will you take my children away?", "Why the school suggested talking to a social worker",
+                          "What a school social worker does", "What happens to what I tell you"], titles
+    assert titles[-1] == "Staying safe online" and len(titles) >= 9
+    first = cards.first.bounding_box()
+    assert first["y"] + first["height"] <= SCREEN["height"] and first["width"] >= 300 and first["height"] >= 44
+    with phone.expect_navigation():
+        cards.first.tap()
+    assert phone.url.endswith("/library/parents/will-you-take-my-children-away.html")
+
+
+def test_the_parents_section_links_no_professional_page_without_its_label(phone, served, repo_site):
+    """Every link in a parents' page (the article and its 'Previous' and 'Next') that leads to a page
+    written for professionals is followed by the words 'for professionals'; 'Previous' and 'Next'
+    never leave the parents' pages."""
+    unlabelled, steps = [], []
+    for rel in _parents_pages(repo_site):
+        phone.goto(f"{served.url}/{rel}", wait_until="load")
+        links = phone.evaluate("""() => [...document.querySelectorAll('article a[href], .md-footer__link')]
+            .filter(a => !a.closest('.md-tags, .headerlink, .essw-danger') && !a.classList.contains('headerlink'))
+            .map(a => {
+                const host = a.parentElement.matches('strong, em') && a.parentElement.children.length === 1 ? a.parentElement : a;
+                const after = host.nextElementSibling;
+                return {href: a.href, text: a.textContent.trim(), footer: a.classList.contains('md-footer__link'),
+                        label: after && after.classList.contains('essw-for-pros')
+                               ? after.textContent : ''};
+            })""")
+        for link in links:
+            if not link["href"].startswith(served.url) or ".html" not in link["href"]:
+                continue
+            target = link["href"][len(served.url) + 1:].split("#")[0]
+            if target.endswith(".pdf"):
+                continue
+            if link["footer"]:
+                steps.append(target)
+                if not target.startswith(("parents-and-carers/", "library/parents/")):
+                    unlabelled.append(f"{rel}: 'Previous'/'Next' leads to {target}")
+            elif _written_for(repo_site, target) == "Professionals" and "for professionals" not in link["label"]:
+                unlabelled.append(f"{rel}: '{link['text']}' leads to {target} with no label")
+    assert steps, "no 'Previous' or 'Next' links found"
+    assert not unlabelled, unlabelled
+    # the one professional page a parent is offered is labelled where it is offered
+    phone.goto(f"{served.url}/parents-and-carers/index.html", wait_until="load")
+    assert phone.locator("article .essw-for-pros").count() >= 1
+    assert phone.locator("article .essw-for-pros").first.is_visible()
+
+
+def test_reading_on_through_the_parents_guides_visits_each_once_and_ends_back_at_the_questions(phone, served):
+    """'Next' from the landing page walks every parents' page in the cards' order and comes home."""
+    phone.goto(f"{served.url}/parents-and-carers/index.html", wait_until="load")
+    cards = [c.get_attribute("href") for c in phone.locator(".essw-cards a").all()]
+    visited = []
+    for _ in range(len(cards) + 2):
+        nxt = phone.locator(".md-footer__link--next")
+        if not nxt.count():
+            break
+        with phone.expect_navigation():
+            nxt.click()
+        visited.append(phone.url[len(served.url) + 1:])
+        if visited[-1] == "parents-and-carers/index.html":
+            break
+    assert visited[-1] == "parents-and-carers/index.html", visited
+    assert phone.locator(".md-footer__link--prev").count() == 0  # nothing for professionals before it
+    walked = visited[:-1]
+    assert len(walked) == len(set(walked)) == len(cards), walked
+    assert [w.rsplit("/", 1)[-1] for w in walked] == [c.rsplit("/", 1)[-1] for c in cards]

@@ -83,3 +83,6 @@ def test_zensical_builds_the_repository(zensical_repo_site):
     html = page.read_text(encoding="utf-8")
     assert "<abbr title=" in html
     assert not HOST_URL.findall((out / "index.html").read_text(encoding="utf-8"))
+    # our footer keeps 'Next' among parents' pages under Zensical's template language too
+    last = (out / "parents-and-carers" / "staying-safe-online.html").read_text(encoding="utf-8")
+    assert 'aria-label="Back to: All questions parents ask"' in last and "Case studies" not in last.split("md-footer")[1]
