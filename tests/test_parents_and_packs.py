@@ -6,6 +6,7 @@ of the article, without the navigation, the site-wide safety block, tags, source
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -229,3 +230,23 @@ def test_parents_guides_say_who_checked_them_in_words(site, library):
         text = (site / "library" / "parents" / f"{entry.item.id}.html").read_text(encoding="utf-8")
         assert "Checked by the school social work team on " in text, entry.item.id
         assert "Owner:" not in text and "Next review due" not in text, entry.item.id
+
+
+def test_every_abbreviation_on_a_parents_page_is_written_out_where_it_first_appears(site, library):
+    """The whole page a parent sees (exit bar, safety block, article, tags, footer), not only the
+    source: without the site menu, which is the same on every page, and the Sources list, which
+    cites documents by their titles."""
+    from essw.checks.plain_words import unexplained
+
+    terms = {t.abbreviation.lower(): t.term for t in library.terms.values() if t.abbreviation}
+    found = []
+    for page in parents_pages(site, library):
+        text = page.read_text(encoding="utf-8")
+        text = text[text.index("<body"):]
+        text = re.sub(r"<(script|style|dialog)\b.*?</\1>", " ", text, flags=re.S)
+        text = re.sub(r'<nav class="md-nav[ "].*?</nav>\s*</div>\s*</div>\s*</div>', " ", text, flags=re.S)
+        text = re.sub(r'<h2 id="sources".*?(?=<hr|<nav class="md-tags)', " ", text, flags=re.S)
+        words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+        assert "Checked by the school social work team" in words or "parents-and-carers" in str(page), page
+        found += [f"{page.relative_to(site)}: {abbr}" for _, _, abbr in unexplained([((), words)], terms)]
+    assert not found, found

@@ -469,3 +469,34 @@ def test_example_contacts_must_be_true_or_false(project):
     assert result.returncode == 1
     assert f"mkdocs.yml:{project.line_of('mkdocs.yml', 'example_contacts')}:21: 'example_contacts' must be true or false" \
         in result.stderr
+
+
+# -- parents' guides write abbreviations out ----------------------------------------------------------
+
+def _explainer(project, text: str) -> str:
+    rel = "explainers/for-parents.yml"
+    new_source(EsswProject(project.root), "explainer", "for-parents")
+    project.write(rel, project.read(rel).replace("A short answer in plain words.", text, 1))
+    return rel
+
+
+def test_an_abbreviation_a_parent_meets_unexplained_is_an_error_at_its_line(project):
+    rel = _explainer(project, "Talk to the\n      school's DSL. They will listen.")
+    problem = only(project)
+    assert problem.path.endswith(rel)
+    assert problem.line == project.line_of(rel, "school's DSL") and problem.column == column_of(project, rel, "DSL")
+    assert problem.field_path == "sections[1].text"  # the first section, as authors count
+    assert "'DSL' is not written out where a parent first meets it" in problem.message
+    # the glossary knows the words, so the hint gives them
+    assert "'Designated safeguarding lead (DSL)'" in problem.expected
+
+
+def test_an_abbreviation_written_out_first_or_in_its_sentence_is_fine(project):
+    _explainer(project, "Talk to the designated safeguarding lead (DSL). The DSL, or the ESSW (Extended Schools "
+                        "Social Worker), will listen. A TAC, a Team Around the Child meeting, may help.")
+    assert problems(project) == []
+
+
+def test_only_the_words_section_47_explain_s47(project):
+    _explainer(project, "The council makes s47 enquiries.")
+    assert "'s47' is not written out" in only(project).message
