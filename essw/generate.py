@@ -22,6 +22,7 @@ import jinja2
 import yaml
 
 from .checks.casegraph import conditions, distances_to_end
+from .checks.settings import site_extra
 from .model import KINDS, Kind
 from .model.case import LEVEL_NAMES, RATING_NAMES, node_title
 from .model.policy import PROCESS_NAMES
@@ -501,7 +502,7 @@ def generate(library: Library, docs_dir: Path, *, internal: bool = False,
     keep: set[Path] = set()
     if packs:
         maker = PackMaker(gen.library, site_name=_site_name(docs_dir), safe_markdown=safe_markdown,
-                          describe_when=describe_when)
+                          describe_when=describe_when, extra=site_extra(docs_dir.parent))
         keep, counts["packs"] = write_packs(maker.packs(), out_dir / PACKS)
         counts["written"] += 2 * counts["packs"]  # each pack is a PDF and its content stamp
         counts["unchanged"] += len(keep) - 2 * counts["packs"]

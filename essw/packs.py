@@ -70,8 +70,9 @@ def _md(safe: Callable[[Any], str]) -> tuple[Callable[[Any], Markup], Callable[[
 
 class PackMaker:
     def __init__(self, library: Any, *, site_name: str, safe_markdown: Callable[[Any], str],
-                 describe_when: Callable[[Any, Any], str]):
+                 describe_when: Callable[[Any, Any], str], extra: dict | None = None):
         self.library = library
+        extra = extra or {}
         block, inline = _md(safe_markdown)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                                       undefined=jinja2.StrictUndefined)
@@ -80,7 +81,9 @@ class PackMaker:
                                 published=lambda ids: [i for i in ids if i in published])
         self.env.globals.update(RATING_NAMES=RATING_NAMES, node_title=node_title, describe_when=describe_when,
                                 title_of=lambda i: library.entries[i].item.title if i in library.entries
-                                else library.terms[i].term)
+                                else library.terms[i].term,
+                                local={k: str(v) for k, v in (extra.get("local") or {}).items()},
+                                area=str(extra.get("area") or ""), example_contacts=extra.get("example_contacts") is True)
         self.css = (TEMPLATES / "pack.css").read_text(encoding="utf-8")
         self.site_name = site_name
         self.block = block

@@ -250,3 +250,33 @@ def test_every_abbreviation_on_a_parents_page_is_written_out_where_it_first_appe
         assert "Checked by the school social work team" in words or "parents-and-carers" in str(page), page
         found += [f"{page.relative_to(site)}: {abbr}" for _, _, abbr in unexplained([((), words)], terms)]
     assert not found, found
+
+
+def test_handouts_carry_the_areas_numbers_and_no_internal_details_on_the_cover(site, library):
+    """A handout goes home with a family: the real numbers (mkdocs.yml extra.local), not 'the number
+    is on the school website', and no owner, review dates or audiences on its cover."""
+    from pypdf import PdfReader
+
+    extra = re.search(r"^extra:\n.*", (REPO / "mkdocs.yml").read_text(encoding="utf-8"), re.S | re.M).group(0)
+    settings = yaml.safe_load(extra)["extra"]
+    phone = settings["local"]["front_door_phone"]
+    for entry in library.of_kind("workshop"):
+        w = entry.item
+        reader = PdfReader(str(site / "library" / "packs" / f"{w.id}-handouts.pdf"))
+        cover = _squash(reader.pages[0].extract_text())
+        for internal in ("owner", "review", w.owner.lower(), "for: "):
+            assert internal not in cover, (w.id, internal, cover)
+        assert phone in cover and _squash(settings["local"]["front_door_name"]) in cover, (w.id, cover)
+        assert ("example contacts" in cover) == bool(settings.get("example_contacts")), w.id
+        text = _squash("\n".join(page.extract_text() for page in reader.pages))
+        assert "on the school website" not in text and "on their websites" not in text, w.id
+        # each handout that promises the numbers has them on its own pages
+        for handout in w.handouts:
+            if handout.contacts:
+                pages = [_squash(p.extract_text()) for p in reader.pages]
+                start = next(i for i, p in enumerate(pages) if i and _squash(handout.title)[:40] in p)
+                own = " ".join(pages[start:start + 3])
+                own = own[:own.find("evaluation form:")] if "evaluation form:" in own else own
+                assert phone in own, (w.id, handout.title)
+    drop_in = next(e.item for e in library.of_kind("workshop") if e.item.id == "parents-drop-in")
+    assert sum(h.contacts for h in drop_in.handouts) >= 3

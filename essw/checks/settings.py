@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 CONFIG = "mkdocs.yml"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pages"
+PRINT_TEMPLATES = TEMPLATES.parent / "print"
 _CONTACT_CALL = re.compile(r"""contact\(\s*["']([^"']+)["']\s*\)""")
 _THEME_USE = re.compile(r"\blocal\.([A-Za-z_][A-Za-z0-9_]*)")
 """The theme override reads contacts as 'local.name' (overrides/main.html sets local = config.extra.local)."""
@@ -44,16 +45,28 @@ def contacts_used(root: Path) -> dict[str, str]:
     places = [(p, p.relative_to(root).as_posix()) for p in sorted((root / "docs").rglob("*.md"))
               if "library" not in p.relative_to(root / "docs").parts[:1]] if (root / "docs").is_dir() else []
     places += [(p, f"the essw page template {p.name}") for p in sorted(TEMPLATES.glob("*.j2"))]
+    places += [(p, f"the essw print template {p.name}") for p in sorted(PRINT_TEMPLATES.glob("*.j2"))]
     theme = sorted((root / "overrides").rglob("*.html")) if (root / "overrides").is_dir() else []
     for path, shown in places + [(p, f"the safety block in {p.relative_to(root).as_posix()}") for p in theme]:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeError):
             continue  # a hand-written page that cannot be read is the site engine's to report
-        pattern = _THEME_USE if path.suffix == ".html" else _CONTACT_CALL
+        pattern = _THEME_USE if path.suffix == ".html" or path.parent == PRINT_TEMPLATES else _CONTACT_CALL
         for name in pattern.findall(text):
             used.setdefault(name, shown)
     return used
+
+
+def site_extra(root: Path) -> dict:
+    """mkdocs.yml's ``extra`` as plain values, for the printed packs; {} if it cannot be read
+    (check_config has reported why by then)."""
+    try:
+        data = yaml.load((root / CONFIG).read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except (OSError, UnicodeError, yaml.YAMLError):
+        return {}
+    extra = data.get("extra") if isinstance(data, dict) else None
+    return extra if isinstance(extra, dict) else {}
 
 
 def _position(node: yaml.Node) -> tuple[int, int]:

@@ -17,6 +17,9 @@ class PlanStep(Strict):
 class Handout(Strict):
     title: Line = Field(description="Title printed on the handout.")
     text: Text = Field(description="The handout's content, in Markdown.")
+    contacts: bool = Field(
+        False, description="true prints the area's contacts from mkdocs.yml (extra.local) at the foot of the "
+                            "handout, so a family who takes it home has the real numbers.")
 
 
 class Workshop(Item):
