@@ -297,3 +297,34 @@ def test_reading_on_through_the_parents_guides_visits_each_once_and_ends_back_at
     walked = visited[:-1]
     assert len(walked) == len(set(walked)) == len(cards), walked
     assert [w.rsplit("/", 1)[-1] for w in walked] == [c.rsplit("/", 1)[-1] for c in cards]
+
+
+def test_the_closed_menu_drawer_is_skipped_by_tab_and_opens_with_its_links(phone, served):
+    phone.goto(f"{served.url}/library/protocols/consent.html", wait_until="load")
+    in_drawer = []
+    for _ in range(30):
+        phone.keyboard.press("Tab")
+        in_drawer.append(phone.evaluate("!!document.activeElement.closest('.md-sidebar--primary')"))
+    assert not any(in_drawer), "Tab reached the links of the closed menu drawer"
+    phone.locator("label.md-header__button[for=__drawer]").first.tap()
+    link = phone.locator(".md-sidebar--primary .md-nav__link--active").first
+    phone.wait_for_timeout(400)  # the drawer slides in
+    box = link.bounding_box()
+    assert box and 0 <= box["x"] < SCREEN["width"] and box["width"] > 100, box
+
+
+def test_a_case_shows_every_scene_if_its_player_cannot_start(browser, served):
+    """The scenes are hidden before the first paint only while the player is expected to run."""
+    context = browser.new_context(viewport=SCREEN, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.route("**/case-engine.js", lambda route: route.abort())
+    page.goto(f"{served.url}/library/case-studies/abdi.html", wait_until="load")
+    scenes = page.locator(".essw-case > section.essw-node")
+    assert scenes.count() > 10 and scenes.first.is_visible() and scenes.last.is_visible()
+    context.close()
+    context = browser.new_context(viewport=SCREEN, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{served.url}/library/case-studies/abdi.html", wait_until="load")
+    assert page.locator(".essw-player").is_visible()
+    assert not page.locator(".essw-case > section.essw-node").first.is_visible()
+    context.close()
