@@ -62,7 +62,8 @@
     this.key = STORE + this.data.id;
     this.sections = Object.create(null);
     var self = this, nodes = this.data.nodes, values = this.flagValues = Object.create(null);
-    root.querySelectorAll("section.essw-node").forEach(function (s) { self.sections[s.getAttribute("data-node")] = s; });
+    (root.esswScenes ? root.esswScenes.nodes : Array.prototype.slice.call(root.querySelectorAll("section.essw-node")))
+      .forEach(function (s) { if (s.matches("section.essw-node")) self.sections[s.getAttribute("data-node")] = s; });
     // Every value a choice can give each flag: saved flags must be among them.
     Object.keys(nodes).forEach(function (n) {
       nodes[n].choices.forEach(function (c) {
@@ -369,12 +370,56 @@
     this.live.textContent = "Your CPD record has been downloaded.";
   };
 
+  /* The page holds every scene, for readers without JavaScript and for print. Where the player runs,
+   * they are taken out of the page as soon as this script runs, before the theme starts, so neither
+   * the browser nor the theme styles, lays out or watches hundreds of hidden elements (issue 13:
+   * Lighthouse's blocking time on the Abdi page, about 540 ms with them, about 70 ms without). They
+   * come back for print, and for good if the player cannot start. */
+  function detachScenes(root) {
+    if (root.esswScenes || root.esswPlayer) return;
+    var scenes = Array.prototype.filter.call(root.children, function (c) {
+      return c.matches("section.essw-node, .essw-static");
+    });
+    if (!scenes.length) return;
+    var marker = document.createComment(" every scene of the case: shown for print ");
+    root.insertBefore(marker, scenes[0]);
+    scenes.forEach(function (s) { s.remove(); });
+    root.esswScenes = { marker: marker, nodes: scenes, shown: false };
+  }
+
+  function showScenes(root, show) {
+    var held = root.esswScenes;
+    if (!held || held.shown === show) return;
+    held.shown = show;
+    if (show) {
+      var after = held.marker.nextSibling;
+      held.nodes.forEach(function (s) { root.insertBefore(s, after); });
+    } else {
+      held.nodes.forEach(function (s) { s.remove(); });
+    }
+  }
+
+  function eachCase(fn) { Array.prototype.forEach.call(document.querySelectorAll(".essw-case"), fn); }
+
   function init() {
-    document.querySelectorAll(".essw-case").forEach(function (root) {
+    eachCase(function (root) {
       if (root.esswPlayer) return;
-      try { root.esswPlayer = new Player(root); } catch (e) { root.classList.remove("essw-js"); }
+      detachScenes(root);
+      try { root.esswPlayer = new Player(root); } catch (e) {
+        root.classList.remove("essw-js");
+        showScenes(root, true);
+        root.esswScenes = null;
+      }
     });
   }
+
+  function forPrint(printing) { eachCase(function (root) { if (root.esswPlayer) showScenes(root, printing); }); }
+  window.addEventListener("beforeprint", function () { forPrint(true); });
+  window.addEventListener("afterprint", function () { forPrint(false); });
+  var printMedia = window.matchMedia ? window.matchMedia("print") : null;
+  if (printMedia && printMedia.addEventListener) printMedia.addEventListener("change", function (e) { forPrint(e.matches); });
+
+  eachCase(detachScenes);
 
   // Material's instant navigation swaps pages without a reload and announces each via document$.
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
