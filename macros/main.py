@@ -29,6 +29,11 @@ def _index(docs_dir: Path) -> dict:
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()#+\-.!|~])")
 
 
+def reading_order(item: dict) -> tuple:
+    """The order readers meet items of one kind, as Library.of_kind gives it: 'order', then title."""
+    return (item.get("order") or 100, item["title"].lower())
+
+
 def setting_text(value: object) -> str:
     """A value from mkdocs.yml as plain text on one line: never HTML, Markdown or template syntax.
 
@@ -93,7 +98,7 @@ def define_env(env):
                   and (tag is None or tag in item["tags"])
                   and (level is None or item["level"] == level)
                   and (spectrum is None or item["spectrum"] == spectrum)]
-        chosen.sort(key=lambda item: (item["kind"], item.get("order") or 100, item["title"].lower()))
+        chosen.sort(key=lambda item: (item["kind"], *reading_order(item)))
         if not chosen:
             return "*Nothing published here yet.*"
         lines = []
@@ -114,7 +119,7 @@ def define_env(env):
         if kind not in KINDS:
             raise KeyError(f"cards(kind='{kind}'): kind must be one of {', '.join(KINDS)}")
         chosen = sorted((item for item in index()["items"].values() if item["kind"] == kind),
-                        key=lambda item: (item.get("order") or 100, item["title"].lower()))
+                        key=reading_order)
         lines = []
         for item in chosen:
             first = re.split(r"(?<=[.!?])\s", " ".join(item["summary"].split()), maxsplit=1)[0]
