@@ -159,6 +159,9 @@ def test_every_control_is_at_least_24_px_or_spaced_apart(browser, base_url, widt
             if width < 600:
                 page.locator(".md-header label[for=__drawer]").click()
                 page.locator(".md-sidebar--primary .md-nav__link").first.wait_for(state="visible")
+                # The drawer slides in (0.25 s): measure where it comes to rest, not on the way.
+                page.wait_for_function("document.querySelector('.md-sidebar--primary')"
+                                       ".getBoundingClientRect().left >= 0")
             targets = page.evaluate(TARGETS, CONTROLS)
             assert len(targets) > 10, (rel, len(targets))
             found = [f"{t['name'][:50]!r} {t['rect']['width']:.0f}x{t['rect']['height']:.0f}"
