@@ -24,6 +24,8 @@ import yaml
 from .checks.casegraph import conditions, distances_to_end
 from .checks.settings import site_extra
 from .model import KINDS, Kind
+from .citing import cited, long_date, standing
+from .model.publication import STATUS_NAMES, TYPE_NAMES
 from .model.case import LEVEL_NAMES, RATING_NAMES, node_title
 from .model.policy import PROCESS_NAMES
 from .model.common import AUDIENCE_NAMES
@@ -47,11 +49,12 @@ AUDIENCE_SECTIONS = [
     ("School staff", "school-staff"),
     ("Parents and carers", "parents-and-carers"),
 ]
-GENERATED_ORDER = ["case", "policy", "role", "workshop", "path", "glossary"]
+GENERATED_ORDER = ["case", "policy", "role", "workshop", "path", "glossary", "publication"]
 AUDIENCE_KINDS = {"parents-and-carers": "explainer"}
 """Generated pages that sit inside a hand-written audience section rather than a section of their own."""
 
-SEARCH_BOOST = {"explainer": 3, "policy": 2, "role": 2, "workshop": 1.5, "path": 1.5, "glossary": 1.5, "case": 1}
+SEARCH_BOOST = {"explainer": 3, "policy": 2, "role": 2, "workshop": 1.5, "path": 1.5, "glossary": 1.5, "case": 1,
+                "publication": 1}
 """How much a match on each kind's page counts in the site search (the page's ``data-pagefind-weight``).
 
 Case studies are long stories that mention nearly every topic in passing, so on equal words the
@@ -62,7 +65,7 @@ Measured with tests/search_queries.yml; see the closing note of issue 12.
 SEARCH_LABELS = {"explainer": ("Parents and carers", "Plain-language guide"), "policy": ("Professionals", "Protocol"),
                  "role": ("Professionals", "Role guide"), "workshop": ("Professionals", "Workshop"),
                  "path": ("Professionals", "Induction path"), "glossary": ("Everyone", "Glossary"),
-                 "case": ("Professionals", "Case study")}
+                 "case": ("Professionals", "Case study"), "publication": ("Professionals", "Law and guidance")}
 """Who each kind's page is written for, and what it is: shown on every search result."""
 
 
@@ -110,7 +113,7 @@ class Page:
 
 def page_path(kind: Kind, item_id: str | None = None) -> str:
     """Where an item's page lives, relative to docs/."""
-    if item_id is None or kind.name == "glossary":
+    if item_id is None or kind.name in ("glossary", "publication"):
         return f"{OUTPUT}/{kind.section}/index.md"
     return f"{OUTPUT}/{kind.section}/{item_id}.md"
 
@@ -264,6 +267,7 @@ class Generator:
         self.env.globals.update(
             AUDIENCE_NAMES=AUDIENCE_NAMES, LEVEL_NAMES=LEVEL_NAMES, RATING_NAMES=RATING_NAMES, KINDS=KINDS,
             case_data=case_data, case_data_when=lambda w: [c.model_dump(exclude_none=True) for c in conditions(w)],
+            cited=self.cited, long_date=long_date, STATUS_NAMES=STATUS_NAMES, TYPE_NAMES=TYPE_NAMES,
             script_json=script_json, pack_files=pack_files_for if packs else (lambda kind, item_id: []), describe_when=describe_when, node_title=node_title,
         )
 
@@ -289,6 +293,21 @@ class Generator:
             for ref in dict.fromkeys(ref for _, _, ref in _walk(entry.doc.data, ())):
                 if ref != entry.item.id:
                     index.setdefault(ref, {}).setdefault(entry.kind.name, []).append(entry.item.id)
+        return index
+
+    def cited(self, sources: list[Any]) -> list[dict[str, Any]]:
+        return cited(self.library.publications, sources)
+
+    def citations_of(self) -> dict[str, list[tuple[str, str | None]]]:
+        """Publication id -> (item or term id, part) of everything that cites it, by title."""
+        index: dict[str, list[tuple[str, str | None]]] = {}
+        cites: list[tuple[str, Any]] = [(e.item.id, e.item) for e in self.library.entries.values()]
+        cites += [(t.id, t) for t in self.library.terms.values()]
+        for ref_id, model in sorted(cites, key=lambda c: self.title_of(c[0]).lower()):
+            for cite in model.sources:
+                uses = index.setdefault(cite.publication, [])
+                if (ref_id, cite.part) not in uses:
+                    uses.append((ref_id, cite.part))
         return index
 
     def published(self, ids: list[str]) -> list[str]:
@@ -324,7 +343,9 @@ class Generator:
             return self.link_to(path, item_id)
 
         text = self.env.get_template(template).render(
-            link=link, title_of=self.title_of, internal=self.internal, mentioned_by=self.mentioned_by, is_published=lambda i: bool(self.published([i])),
+            link=link, register_link=relative_link(path, page_path(KINDS["publication"])),
+            on_parents_page=in_parents_section(path),
+            title_of=self.title_of, internal=self.internal, mentioned_by=self.mentioned_by, is_published=lambda i: bool(self.published([i])),
             **context)
         return Page(path, text)
 
@@ -335,6 +356,10 @@ class Generator:
             kind = KINDS[name]
             if name == "glossary":
                 out.append(self.glossary_page())
+                continue
+            if name == "publication":
+                if self.library.register is not None:
+                    out.append(self.register_page())
                 continue
             entries = self.library.of_kind(name)
             index_path = page_path(kind)
@@ -388,6 +413,18 @@ class Generator:
                            review=self.review_state(glossary) if glossary else None,
                            front=front_matter(title=kind.title, search=search_front("glossary")))
 
+    def register_page(self) -> Page:
+        kind = KINDS["publication"]
+        register = self.library.register
+        groups = [(TYPE_NAMES[t], [p for p in register.publications if p.type == t]) for t in TYPE_NAMES]
+        titles = {p.id: p.title for p in register.publications}
+        return self.render("publications.md.j2", page_path(kind), kind=kind, register=register,
+                           groups=[g for g in groups if g[1]], uses=self.citations_of(), titles=titles,
+                           published_ids=self.published(list(self.library.entries) + list(self.library.terms)),
+                           standing=lambda p: standing(p, self.library.publications.get(p.replaced_by or "")),
+                           review=self.review_state(register),
+                           front=front_matter(title=kind.title, search=search_front("publication")))
+
     def index(self) -> str:
         items = {}
         for item_id, entry in sorted(self.library.entries.items()):
@@ -433,8 +470,9 @@ class Generator:
                 nav.append({title: pages})
         for name in GENERATED_ORDER:
             kind = KINDS[name]
-            if name == "glossary":
-                nav.append({kind.title: page_path(kind)})
+            if name in ("glossary", "publication"):
+                if name == "glossary" or self.library.register is not None:
+                    nav.append({kind.title: page_path(kind)})
                 continue
             section: list[Any] = [page_path(kind)]
             if not listed(name):

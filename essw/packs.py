@@ -20,6 +20,7 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+from .citing import cited
 from .markdown_text import EXTENSION_CONFIGS, EXTENSIONS
 from .model.case import RATING_NAMES, node_title
 from .model.common import AUDIENCE_NAMES
@@ -79,7 +80,8 @@ class PackMaker:
         published = [i for i in list(library.entries) + list(library.terms)]
         self.env.filters.update(md_block=block, md_inline=inline,
                                 published=lambda ids: [i for i in ids if i in published])
-        self.env.globals.update(RATING_NAMES=RATING_NAMES, node_title=node_title, describe_when=describe_when,
+        self.env.globals.update(cited=lambda sources: cited(library.publications, sources),
+                                RATING_NAMES=RATING_NAMES, node_title=node_title, describe_when=describe_when,
                                 title_of=lambda i: library.entries[i].item.title if i in library.entries
                                 else library.terms[i].term,
                                 local={k: str(v) for k, v in (extra.get("local") or {}).items()},

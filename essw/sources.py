@@ -34,7 +34,7 @@ from pydantic import BaseModel
 from .checks.schema import validate_document
 from .load import (Document, LoadError, link_refusal, load_text, os_error_words, read_source,
                    type_refusal)
-from .model import KINDS, Glossary, Item, Kind, Term
+from .model import KINDS, Glossary, Item, Kind, Register, Term
 from .problems import Problem, Report
 
 SOURCE_SUFFIXES = (".yml", ".yaml")
@@ -63,6 +63,8 @@ class Library:
     glossary: Glossary | None = None
     glossary_doc: Document | None = None
     terms: dict[str, Term] = field(default_factory=dict)
+    register: Register | None = None  # publications.yml: what pages cite
+    register_doc: Document | None = None
     documents: list[Document] = field(default_factory=list)  # every file that loaded, valid or not
     unchecked_ids: dict[str, str] = field(default_factory=dict)  # ids in files that failed to load or validate -> kind
 
@@ -77,7 +79,14 @@ class Library:
         out = [(e.kind.name, item_id, e.item, e.doc, e.loc) for item_id, e in self.entries.items()]
         if self.glossary is not None and self.glossary_doc is not None:
             out.append(("glossary", "glossary", self.glossary, self.glossary_doc, ()))
+        if self.register is not None and self.register_doc is not None:
+            out.append(("publication", "publications", self.register, self.register_doc, ()))
         return out
+
+    @property
+    def publications(self) -> dict[str, Any]:
+        """The register's entries by id (empty when there is no register)."""
+        return {p.id: p for p in self.register.publications} if self.register else {}
 
     def public(self, include_internal: bool) -> "Library":
         """The library as a given build sees it: internal items dropped unless asked for."""
@@ -86,7 +95,7 @@ class Library:
         kept = {k: e for k, e in self.entries.items() if e.item.visibility == "public"}
         glossary_public = self.glossary is None or self.glossary.visibility == "public"
         return Library(self.root, kept, self.glossary if glossary_public else None, self.glossary_doc,
-                       self.terms if glossary_public else {})
+                       self.terms if glossary_public else {}, self.register, self.register_doc)
 
 
 def is_source_name(name: str) -> bool:
@@ -266,7 +275,9 @@ def load_library(root: Path) -> tuple[Library, Report]:
         if model is None:
             _remember_ids(library, kind, doc)
             continue
-        if isinstance(model, Glossary):
+        if isinstance(model, Register):
+            library.register, library.register_doc = model, doc
+        elif isinstance(model, Glossary):
             library.glossary, library.glossary_doc = model, doc
             for index, term in enumerate(model.terms):
                 register(kind, term, doc, ("terms", index))

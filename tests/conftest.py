@@ -7,6 +7,7 @@ from the repository and write their own sources, so every line number below is k
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -40,9 +41,26 @@ owner: ESSW team manager
 reviewed: {REVIEWED}
 review_by: {REVIEW_BY}
 sources:
-  - title: Working Together to Safeguard Children
-    publisher: HM Government
-    edition: "2023"
+  - publication: working-together
+"""
+
+# Checked yesterday: a statutory entry of the register is flagged six months after its check.
+CHECKED = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+
+REGISTER = f"""\
+owner: ESSW team manager
+reviewed: {REVIEWED}
+review_by: {REVIEW_BY}
+publications:
+  - id: working-together
+    title: Working Together to Safeguard Children
+    publisher: Department for Education
+    type: statutory-guidance
+    edition: "2026"
+    status: in-force
+    url: https://www.gov.uk/government/publications/working-together-to-safeguard-children--2
+    checked: {CHECKED}
+    checked_how: Read on gov.uk
 """
 
 GLOSSARY = f"""\
@@ -215,6 +233,7 @@ This hand-written page mentions the DSL, so its abbreviation gets a tooltip too.
 
 SOURCES = {
     "glossary.yml": GLOSSARY,
+    "publications.yml": REGISTER,
     "scenarios/first-day.yml": CASE,
     "policies/consent-protocol.yml": POLICY,
     "roles/dsl-role.yml": ROLE,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOVERNANCE
+from conftest import GOVERNANCE, REGISTER
 from essw.checks.casegraph import MAX_STATES, explore, holds
 from essw.model.case import Condition
 from essw.problems import ERROR, WARNING
@@ -54,6 +54,7 @@ class CaseFile:
         path = root / REL
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+        (root / "publications.yml").write_text(REGISTER, encoding="utf-8")  # what GOVERNANCE cites
         _, report = load_library(root)
         self.problems = report.sorted()
 

@@ -107,10 +107,12 @@ def short_payload(corpus: list[str], index: int, braces: bool = True) -> str:
 NOT_TEXT = {"id", "goto", "start", "item", "kind", "rating", "strength", "spectrum", "audiences", "visibility",
             "process", "reviewed", "review_by", "composite", "level_of_need", "minutes", "duration_minutes",
             "policies", "roles", "cases", "terms", "protocols", "see_also", "related_policies", "related_roles",
-            "related_terms", "when", "set", "once", "flag", "op", "value", "visited", "not_visited"}
+            "related_terms", "when", "set", "once", "flag", "op", "value", "visited", "not_visited",
+            # the register of publications: ids, dates, fixed words and a checked web address
+            "publication", "type", "status", "replaced_by", "url", "checked", "in_force"}
 
 EXPLAINER_FILE = "explainers/hostile-explainer.yml"
-KIND_OF = {"glossary.yml": "glossary", "scenarios/first-day.yml": "case", "policies/consent-protocol.yml": "policy",
+KIND_OF = {"glossary.yml": "glossary", "publications.yml": "publication", "scenarios/first-day.yml": "case", "policies/consent-protocol.yml": "policy",
            "roles/dsl-role.yml": "role", "workshops/parents-evening.yml": "workshop", "paths/induction.yml": "path",
            EXPLAINER_FILE: "explainer"}
 EXPLAINER = """\
@@ -188,10 +190,10 @@ def _fit_to_model(data, model, corpus: list[str], counter: list[int]):
 
 def _with_optional_fields(rel: str, data: dict) -> dict:
     """The fixture leaves some optional text fields out; fill them so they are made hostile too."""
-    if rel != "glossary.yml":
+    if rel not in ("glossary.yml", "publications.yml"):
         data.setdefault("tags", ["a tag"])
     for source in data.get("sources", []):
-        source.update(url="a url", note="a note", publisher="a publisher")
+        source.update(part="a part", note="a note")
     if rel.startswith("scenarios/"):
         for name, node in data["nodes"].items():
             node.setdefault("title", "a node title")
@@ -205,7 +207,10 @@ def _with_optional_fields(rel: str, data: dict) -> dict:
     if rel == "glossary.yml":
         for term in data["terms"]:
             term.setdefault("now", "now")
-            term.setdefault("sources", [{"title": "t", "edition": "e", "url": "u", "note": "n"}])
+            term.setdefault("sources", [{"publication": "working-together", "part": "p", "note": "n"}])
+    if rel == "publications.yml":
+        for entry in data["publications"]:
+            entry.setdefault("note", "a note about the edition")
     return data
 
 

@@ -261,7 +261,7 @@ def _replace_somewhere(draw, value, new=yaml_data):
     return draw(new)
 
 
-SOURCE_KIND = {"glossary.yml": "glossary", "scenarios/first-day.yml": "case", "policies/consent-protocol.yml": "policy",
+SOURCE_KIND = {"glossary.yml": "glossary", "publications.yml": "publication", "scenarios/first-day.yml": "case", "policies/consent-protocol.yml": "policy",
                "roles/dsl-role.yml": "role", "workshops/parents-evening.yml": "workshop", "paths/induction.yml": "path"}
 
 

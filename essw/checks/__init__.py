@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..problems import Problem
-from . import casegraph, ids, links, plain_words, privacy, references, reviews, settings, workshops
+from . import casegraph, citations, ids, links, plain_words, privacy, references, reviews, settings, workshops
 
 if TYPE_CHECKING:
     from ..sources import Library
@@ -13,6 +13,6 @@ if TYPE_CHECKING:
 
 def run_all(library: "Library") -> list[Problem]:
     problems: list[Problem] = []
-    for check in (references.check, ids.check, casegraph.check, workshops.check, plain_words.check, reviews.check, privacy.check, links.check, settings.check):
+    for check in (references.check, citations.check, ids.check, casegraph.check, workshops.check, plain_words.check, reviews.check, privacy.check, links.check, settings.check):
         problems.extend(check(library))
     return problems

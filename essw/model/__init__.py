@@ -11,6 +11,7 @@ from .common import Item
 from .explainer import Explainer
 from .path import LearningPath
 from .policy import Policy
+from .publication import Publication, Register
 from .role import Role
 from .term import Glossary, Term
 from .workshop import Workshop
@@ -38,7 +39,9 @@ KINDS: dict[str, Kind] = {
         Kind("path", LearningPath, "paths", "paths", "Learning paths", "a learning path"),
         Kind("explainer", Explainer, "explainers", "parents", "For parents and carers", "a parents' explainer"),
         Kind("glossary", Glossary, "glossary.yml", "glossary", "Glossary", "the glossary"),
+        Kind("publication", Register, "publications.yml", "law-and-guidance", "Law and guidance we follow",
+             "the register of publications"),
     )
 }
 
-__all__ = ["KINDS", "Kind", "Case", "Policy", "Role", "Workshop", "LearningPath", "Glossary", "Term", "Item", "Explainer"]
+__all__ = ["KINDS", "Kind", "Case", "Policy", "Role", "Workshop", "LearningPath", "Glossary", "Term", "Item", "Explainer", "Publication", "Register"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
@@ -63,14 +63,22 @@ def exactly(*options: Any) -> BeforeValidator:
     return BeforeValidator(check)
 
 
-class Source(Strict):
-    """A document a page relies on, with the edition used, so readers can check it."""
+class Citation(Strict):
+    """A publication a page relies on, cited by its id in the register (publications.yml), where its
+    title, edition and status are kept once for the whole site."""
 
-    title: Line = Field(description="Title of the document, e.g. 'Working Together to Safeguard Children'.")
-    publisher: Line | None = Field(None, description="Who published it, e.g. 'HM Government'.")
-    edition: Line = Field(description="Which edition or year was used, e.g. '2023' or 'September 2025'.")
-    url: Line | None = Field(None, description="Where to read it (shown as text; the site never loads it).")
+    publication: Id = Field(description="The id of the publication in publications.yml, e.g. 'kcsie'.")
+    part: Line | None = Field(None, description="Which part, e.g. 'section 47' or 'Part one, paragraph 70'.")
     note: Line | None = Field(None, description="What this page takes from it.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cites_the_register(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "publication" not in data and "title" in data:
+            raise PydanticCustomError(
+                "cite_register", "a source is now cited by its id in the register: write 'publication:' with the id "
+                "of its entry in publications.yml (add the entry there if it is new) instead of its title and edition")
+        return data
 
 
 class Governed(Strict):
@@ -80,7 +88,7 @@ class Governed(Strict):
     reviewed: dt.date = Field(description="When the content was last checked, written YYYY-MM-DD.")
     review_by: dt.date = Field(description="When it must be checked again, written YYYY-MM-DD.")
     visibility: Visibility = Field("public", description="'public' for everyone, 'internal' for staff-only builds.")
-    sources: list[Source] = Field(default_factory=list, description="Documents this item relies on, with editions.")
+    sources: list[Citation] = Field(default_factory=list, description="Publications this item relies on, cited by their id in publications.yml.")
 
 
 class Item(Governed):

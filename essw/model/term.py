@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from .common import Governed, Id, Line, Source, Strict, Text
+from .common import Governed, Id, Line, Citation, Strict, Text
 
 
 class Term(Strict):
@@ -22,7 +22,7 @@ class Term(Strict):
     definition: Text = Field(description="A plain-words definition.")
     now: Text | None = Field(None, description="If the meaning or practice has changed since older documents, what it is now.")
     see_also: list[Id] = Field(default_factory=list, description="Ids of related terms.")
-    sources: list[Source] = Field(default_factory=list, description="Where the definition comes from.")
+    sources: list[Citation] = Field(default_factory=list, description="Where the definition comes from.")
 
 
 class Glossary(Governed):
