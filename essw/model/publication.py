@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 
 from .common import Governed, Id, Line, Strict, Text
 
-PublicationType = Literal["act", "regulations", "statutory-guidance", "guidance", "standards", "research", "local"]
+PublicationType = Literal["act", "regulations", "statutory-guidance", "guidance", "standards", "research", "service", "local"]
 TYPE_NAMES: dict[str, str] = {
     "act": "Acts of Parliament",
     "regulations": "Regulations",
@@ -22,6 +22,7 @@ TYPE_NAMES: dict[str, str] = {
     "guidance": "Advice and guidance",
     "standards": "Professional standards",
     "research": "Research and reports",
+    "service": "Services and helplines",
     "local": "Your area's own documents",
 }
 STATUTORY = ("act", "regulations", "statutory-guidance")
