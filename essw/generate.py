@@ -435,7 +435,12 @@ class Generator:
                               "order": getattr(item, "order", None)}
         terms = {t.id: {"term": t.term, "abbreviation": t.abbreviation, "definition": t.definition,
                         "path": page_path(KINDS["glossary"])} for t in self.library.terms.values()}
-        return json.dumps({"items": items, "terms": terms}, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        register = self.library.publications
+        publications = {p.id: {"title": p.title, "edition": p.edition, "url": p.url,
+                               "standing": standing(p, register.get(p.replaced_by or "")),
+                               "path": page_path(KINDS["publication"])} for p in register.values()}
+        return json.dumps({"items": items, "terms": terms, "publications": publications},
+                          ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
     def abbreviations(self) -> str:
         """The snippet appended to every page, so each abbreviation gets a tooltip."""

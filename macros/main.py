@@ -137,6 +137,18 @@ def define_env(env):
         return f"**{inline(name)}**: {inline(t['definition'])}"
 
     @env.macro
+    def edition(publication_id: str) -> str:
+        """The edition the site follows of a publication in the register, with where it stands and a
+        link to its entry, e.g. '2025 edition (in force from 1 September 2025)': one edit of
+        publications.yml changes every hand-written page that says which edition applies."""
+        pubs = index().get("publications", {})
+        if publication_id not in pubs:
+            raise KeyError(f"edition('{publication_id}'): no publication in publications.yml has this id")
+        p = pubs[publication_id]
+        standing = f" ({inline(p['standing'])})" if p["standing"] else ""
+        return f"[{inline(p['edition'])}]({relative_link(here(), p['path'], publication_id)}){standing}"
+
+    @env.macro
     def contact(name: str) -> str:
         """One local contact from mkdocs.yml extra.local, e.g. contact('front_door_phone')."""
         local = env.conf["extra"].get("local", {})
