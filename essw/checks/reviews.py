@@ -31,4 +31,8 @@ def check(library: "Library") -> list[Problem]:
                                         f"this content was due for review on {item.review_by}",
                                         expected="check it against current guidance, then update "
                                                  "'reviewed' and 'review_by'", severity=WARNING))
+        for index, change in enumerate(getattr(item, "changes", [])):
+            if change.date > now:
+                problems.append(doc.problem(loc + ("changes", index, "date"), f"the change date {change.date} is in the future",
+                                            expected="give the date the change was published"))
     return problems

@@ -58,14 +58,18 @@ def contacts_used(root: Path) -> dict[str, str]:
     return used
 
 
-def site_extra(root: Path) -> dict:
-    """mkdocs.yml's ``extra`` as plain values, for the printed packs; {} if it cannot be read
-    (check_config has reported why by then)."""
+def site_config(root: Path) -> dict:
+    """mkdocs.yml as plain values; {} if it cannot be read (check_config has reported why by then)."""
     try:
         data = yaml.load((root / CONFIG).read_text(encoding="utf-8"), Loader=_TolerantLoader)
     except (OSError, UnicodeError, yaml.YAMLError):
         return {}
-    extra = data.get("extra") if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def site_extra(root: Path) -> dict:
+    """mkdocs.yml's ``extra`` as plain values, for the printed packs."""
+    extra = site_config(root).get("extra")
     return extra if isinstance(extra, dict) else {}
 
 

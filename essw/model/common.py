@@ -81,6 +81,14 @@ class Citation(Strict):
         return data
 
 
+class Change(Strict):
+    """One substantive change to an item, listed on 'What's new' and in the Atom feed, as procedure
+    manuals keep an amendment list."""
+
+    date: dt.date = Field(description="When the change was published, YYYY-MM-DD.")
+    note: Line = Field(description="What changed, in one line, e.g. 'Added what to do when the DSL has not acted'.")
+
+
 class Governed(Strict):
     """Fields every published item carries: who owns it and when it must be looked at again."""
 
@@ -104,3 +112,7 @@ class Item(Governed):
         description="Questions this page answers, in readers' own words, e.g. 'Will social services take my child?' "
                     "(up to 12). They are listed on the page under 'Questions this page answers', so site search "
                     "finds the page when readers type them.")
+    changes: list[Change] = Field(
+        default_factory=list,
+        description="Substantive changes, newest or oldest first, each a date and one line (not typo fixes). "
+                    "They appear on the 'What's new' page and in its Atom feed, so services can follow updates.")
