@@ -96,6 +96,9 @@ def search_front(kind: str) -> dict[str, Any]:
     audience, label = SEARCH_LABELS[kind]
     return {"boost": SEARCH_BOOST[kind], "audience": audience, "kind": label}
 
+ABBREVIATION_LIKE = re.compile(r"^[A-Z][A-Z0-9&]{1,9}$")
+"""An 'also called' name that is a short form in capitals, so it gets a tooltip like an abbreviation."""
+
 MENU_ITEMS_MAX = 40
 """A section lists its items in the site menu only up to this many; above it, only its index page.
 
@@ -470,12 +473,19 @@ class Generator:
 
     def abbreviations(self) -> str:
         """The snippet appended to every page, so each abbreviation gets a tooltip."""
-        lines = []
+        shorts: dict[str, str] = {}
         for term in sorted(self.library.terms.values(), key=lambda t: t.abbreviation or ""):
             if term.abbreviation:
-                lines.append(f"*[{term.abbreviation}]: {inline(term.term)}")
-                if not term.abbreviation.endswith("s"):  # 'ESSWs' and 'CAFs' get a tooltip too
-                    lines.append(f"*[{term.abbreviation}s]: {inline(term.term)} (more than one)")
+                shorts[term.abbreviation] = inline(term.term)
+        for term in sorted(self.library.terms.values(), key=lambda t: t.id):
+            for other in term.also_called:  # an older or other short form, e.g. 'DVA' for domestic abuse
+                if ABBREVIATION_LIKE.match(other) and other not in shorts:
+                    shorts[other] = inline(term.term)
+        lines = []
+        for short, words in sorted(shorts.items()):
+            lines.append(f"*[{short}]: {words}")
+            if not short.endswith("s"):  # 'ESSWs' and 'CAFs' get a tooltip too
+                lines.append(f"*[{short}s]: {words} (more than one)")
         return "\n".join(lines) + "\n"
 
     def nav(self, docs_dir: Path) -> str:
