@@ -40,18 +40,13 @@ PROCESSES = ["respond", "consent", "record", "decide", "work-together", "school-
 RATINGS = ["strong", "acceptable", "risky"]
 SPEAKERS = ["The class teacher", "The DSL", "Your manager", "The head of year", "The school nurse",
             "The parent", "The pupil", "The SENCO", "A teaching assistant", "The family support worker"]
-SOURCES = [
-    {"title": "Working Together to Safeguard Children", "publisher": "Department for Education",
-     "edition": "2026 (published March 2026; replaces the 2023 edition)"},
-    {"title": "Keeping Children Safe in Education", "publisher": "Department for Education",
-     "edition": "2025 (in force from 1 September 2025)"},
-    {"title": "Information sharing: advice for practitioners providing safeguarding services",
-     "publisher": "Department for Education", "edition": "May 2024"},
-    {"title": "Championing the Extended Schools Social Worker role – Prevention and Practice",
-     "publisher": "Children's Workforce Development Council", "edition": "2010"},
-    {"title": "Children Act 1989", "publisher": "legislation.gov.uk", "edition": "As amended to November 2026"},
-    {"title": "Working together to improve school attendance", "publisher": "Department for Education",
-     "edition": "August 2024"},
+SOURCES = [  # ids of the repository's register (publications.yml), which the benchmark copies
+    {"publication": "working-together", "part": "Chapter 3"},
+    {"publication": "kcsie", "part": "Part one"},
+    {"publication": "information-sharing"},
+    {"publication": "cwdc-2010"},
+    {"publication": "children-act-1989", "part": "section 47"},
+    {"publication": "attendance"},
 ]
 FLAGS = {"asked_parent": "you asked the parent before doing anything else",
          "told_manager": "you talked it through with your manager the same day"}
