@@ -227,3 +227,19 @@ def test_the_feed_of_the_built_site_parses_and_links_only_to_pages_that_exist(re
         assert (repo_site / href[len(site_url):]).is_file(), href
     home = (repo_site / "index.html").read_text(encoding="utf-8")
     assert 'type="application/atom+xml"' in home and "library/whats-new/feed.xml" in home
+
+
+def test_source_lists_link_addresses_and_never_double_their_brackets(repo_site):
+    """Before the register, addresses were code that wrapped mid-address on a phone, and editions
+    such as '(published 2010))' doubled their brackets."""
+    checked = 0
+    for page in sorted((repo_site / "library").rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        if 'id="sources"' not in html:
+            continue
+        sources = html[html.index('id="sources"'):]
+        sources = sources[:sources.find("</ul>")]
+        checked += 1
+        assert "))" not in re.sub(r"<[^>]+>", "", sources), page.name
+        assert not re.search(r"<code>[^<]*(www\.|https?:)", sources), page.name
+    assert checked >= 50
