@@ -74,7 +74,9 @@ SEARCH_LABELS = {"explainer": ("Parents and carers", "Plain-language guide"), "p
 
 
 ABUSE_TAGS = frozenset({"child protection", "domestic abuse", "physical abuse", "sexual abuse", "emotional abuse",
-                        "neglect", "disclosure", "section 47", "police protection", "reasonable punishment"})
+                        "neglect", "disclosure", "section 47", "police protection", "reasonable punishment",
+                        "child-on-child abuse", "harmful sexual behaviour", "sexual violence", "sextortion", "grooming",
+                        "female genital mutilation", "forced marriage", "honour-based abuse"})
 """Topics that make a page one a reader may need to leave in a hurry: it gets the 'Exit this page'
 button, as every parents' guide does (overrides/main.html, assets/javascripts/quick-exit.js)."""
 

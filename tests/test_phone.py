@@ -143,7 +143,10 @@ def test_exit_this_page_is_on_every_parents_page_and_every_page_about_abuse(repo
 
     wanted = sorted(p.relative_to(repo_site).as_posix() for p in [*(repo_site / "parents-and-carers").glob("*.html"),
                                                                   *(repo_site / "library" / "parents").glob("*.html")])
-    wanted += ["library/protocols/responding-to-a-disclosure.html", "library/protocols/levels-of-need.html"]
+    wanted += ["library/protocols/responding-to-a-disclosure.html", "library/protocols/levels-of-need.html",
+               "library/protocols/domestic-abuse.html", "library/protocols/child-on-child-abuse.html",
+               "library/protocols/fgm-forced-marriage-honour-based-abuse.html",
+               "library/case-studies/a-trip-abroad-this-summer.html", "library/case-studies/a-worry-about-a-colleague.html"]
     for rel in wanted:
         links = [a for a in parse_page(repo_site / rel).find("a") if "essw-exit__button" in (a.get("class") or "")]
         assert [a.get("href") for a in links] == [NEUTRAL], rel
