@@ -98,7 +98,7 @@ def search_front(kind: str) -> dict[str, Any]:
     audience, label = SEARCH_LABELS[kind]
     return {"boost": SEARCH_BOOST[kind], "audience": audience, "kind": label}
 
-ABBREVIATION_LIKE = re.compile(r"^[A-Z][A-Z0-9&]{1,9}$")
+ABBREVIATION_LIKE = re.compile(r"^[A-Z][A-Z0-9&-]{1,11}$")
 """An 'also called' name that is a short form in capitals, so it gets a tooltip like an abbreviation."""
 
 MENU_ITEMS_MAX = 40
