@@ -237,7 +237,10 @@ def tab_through(page, from_bottom: bool = False) -> tuple[list[dict], list[dict]
     the sticky header is, unless the site reserves room for it (scroll-padding-top).
     """
     elements = page.evaluate(FOCUSABLE)
-    unfocused = {e["i"]: page.locator(f'[data-gate="{e["i"]}"]').evaluate(STYLE) for e in elements}
+    # every control's unfocused style in one call (one round trip per control made this test slow)
+    unfocused = page.evaluate("(ids) => { const style = " + STYLE + ";"
+                              " return Object.fromEntries(ids.map(i => [i, style(document.querySelector("
+                              "'[data-gate=\"' + i + '\"]'))])); }", [e["i"] for e in elements])
     page.evaluate("(bottom) => { document.activeElement && document.activeElement.blur();"
                   " window.scrollTo(0, bottom ? document.body.scrollHeight : 0); }", from_bottom)
     page.mouse.click(1, page.viewport_size["height"] - 5 if from_bottom else 400)  # focus starts from the page
@@ -306,15 +309,18 @@ TARGETS = """(selector) => {
   const all = [...document.querySelectorAll('a[href], button, input, select, textarea, summary, label')]
     .filter(el => el.checkVisibility() && el.getBoundingClientRect().width > 0);
   const rect = el => { const r = el.getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height}; };
+  const rects = new Map(all.map(el => [el, rect(el)]));  // measured once, not once per target
+  const small = r => r.width < 24 - 0.01 || r.height < 24 - 0.01;  // only a small target needs its neighbours (_too_small)
   const label = el => el.id ? document.querySelector('label[for="' + CSS.escape(el.id) + '"]') : el.closest('label');
   const shown = el => el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})
     && el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().height > 0
     && el.getBoundingClientRect().right > 0 && el.getBoundingClientRect().left < window.innerWidth;
   return [...document.querySelectorAll(selector)].filter(shown).map(el => {
     const lab = el.tagName === 'INPUT' ? label(el) : null;
+    const box = rect(el);
     return {name: el.tagName + '.' + el.className + ' ' + (el.textContent || el.value || '').trim().slice(0, 30),
-            rect: rect(el), label: lab ? rect(lab) : null,
-            others: all.filter(o => o !== el && o !== lab && !o.contains(el) && !el.contains(o)).map(rect)};
+            rect: box, label: lab ? rect(lab) : null,
+            others: small(box) ? all.filter(o => o !== el && o !== lab && !o.contains(el) && !el.contains(o)).map(o => rects.get(o)) : []};
   });
 }"""
 
