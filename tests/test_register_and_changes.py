@@ -18,23 +18,12 @@ import yaml
 from conftest import REPO
 from essw.checks.citations import months_later
 from essw.model.case import LEVEL_NAMES
-from essw.problems import ERROR, WARNING
+from essw.problems import WARNING
+from test_validate import only, problems
 
 REGISTER = "publications.yml"
 POL = "policies/consent-protocol.yml"
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def problems(project):
-    _, report = project.library()
-    return report.sorted()
-
-
-def only(project, severity=ERROR):
-    found = problems(project)
-    assert len(found) == 1, "\n".join(p.format() for p in found)
-    assert found[0].severity == severity, found[0].format()
-    return found[0]
 
 
 # -- citations and the register -------------------------------------------------------------------------
