@@ -557,6 +557,9 @@ def test_print_shows_every_node_and_hides_the_player_and_navigation(page, case_u
     open_case(page, case_url)
     choose(page, "Explain why you have come")
     page.emulate_media(media="print")
+    # the scenes come back on the print media change, which the page hears a moment later (a reader's
+    # print dialog fires 'beforeprint' first, synchronously)
+    page.locator("#node-door").wait_for(state="visible", timeout=5000)
     assert page.locator(".essw-case").get_attribute("class").split().count("essw-js") == 1  # JS did run
     assert page.locator(".essw-player").is_hidden()
     for name in SOURCE["nodes"]:
