@@ -155,6 +155,17 @@ def _mark(mark: Any) -> Position:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _within(text: str, position: Position) -> Position:
+    """Keep a position inside the file: libyaml puts an unclosed '[' at a line after the last one."""
+    lines = _LINE_BREAK.split(text)
+    if position[0] <= len(lines):
+        return position
+    return len(lines), len(lines[-1]) + 1
+
+
 class _Missing:
     def __repr__(self) -> str:
         return "<missing>"
@@ -271,7 +282,8 @@ def load_text(text: str, path: str) -> Document:
     doc = Document(path, None)
 
     def fail(position: Position, message: str, expected: str = "") -> LoadError:
-        return LoadError(Problem(path, position[0], position[1], message, "", expected))
+        line, column = _within(text, position)
+        return LoadError(Problem(path, line, column, message, "", expected))
 
     if not text.strip():
         raise fail((1, 1), "the file is empty", "write the fields for this kind of source (run 'essw new' for a template)")

@@ -241,6 +241,15 @@ def test_a_syntax_error_before_the_id_line_still_finds_the_id(project, cli):
     assert library.unchecked_ids.get("consent-protocol") == "policy"
 
 
+def test_a_bracket_left_open_at_the_end_of_a_file_is_placed_on_its_last_line(project, cli):
+    """libyaml reports an unclosed '[' on a line after the end of the file; the author's editor has no such line."""
+    text = project.read(POL).rstrip("\n") + "\nextra: [\n  more: [x]"
+    project.write_raw(POL, text)
+    [line] = problem_lines(cli, project)
+    last = text.count("\n") + 1
+    assert line.startswith(f"{POL}:{last}:{len('  more: [x]') + 1}: this is not valid YAML"), line
+
+
 def test_a_broken_file_without_an_id_line_is_known_by_its_file_name(project, cli):
     text = project.read(POL).replace("id: consent-protocol\n", "")
     project.write_raw(POL, text.replace("title: Consent protocol", "title: Consent: protocol"))
