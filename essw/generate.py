@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from .checks.casegraph import conditions, distances_to_end
+from .checks.casegraph import conditions, decisions_left
 from .changes import all_changes, atom_feed, usable_site_url
 from .checks.settings import site_config, site_extra
 from .model import KINDS, Kind
@@ -204,6 +204,10 @@ def front_matter(**fields: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
+CPD_GUIDANCE = "swe-cpd"
+"""The register entry for Social Work England's CPD guidance, which the CPD record follows."""
+
+
 def case_data(case: Any) -> dict[str, Any]:
     """What the browser engine needs to play a case; the text itself stays in the page's HTML."""
     def when(value: Any) -> Any:
@@ -219,7 +223,7 @@ def case_data(case: Any) -> dict[str, Any]:
                          "when": when(c.when), "once": c.once} for c in node.choices],
         }
     data = {"id": case.id, "title": case.title, "start": case.start, "outcomes": list(case.learning_outcomes),
-            "distance": distances_to_end(case), "nodes": nodes}
+            "left": decisions_left(case), "nodes": nodes}
     # The hash covers the whole source, so any edit makes saved progress start again.
     source = json.dumps(case.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     data["hash"] = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
@@ -320,6 +324,11 @@ class Generator:
                     uses.append((ref_id, cite.part))
         return index
 
+    def cpd_guidance(self) -> dict[str, str] | None:
+        """The regulator's CPD guidance, as the register names it: the case player's CPD record follows it."""
+        pub = self.library.publications.get(CPD_GUIDANCE)
+        return {"title": pub.title, "publisher": pub.publisher, "url": pub.url or ""} if pub else None
+
     def published(self, ids: list[str]) -> list[str]:
         """The ids this build publishes: links to internal items vanish from the public build."""
         return [i for i in ids if i in self.library.entries or i in self.library.terms]
@@ -356,7 +365,7 @@ class Generator:
             link=link, register_link=relative_link(path, page_path(KINDS["publication"])),
             on_parents_page=in_parents_section(path),
             title_of=self.title_of, internal=self.internal, mentioned_by=self.mentioned_by, is_published=lambda i: bool(self.published([i])),
-            **context)
+            cpd_guidance=self.cpd_guidance(), **context)
         return Page(path, text)
 
     # -- pages -------------------------------------------------------------------------------------
@@ -377,12 +386,19 @@ class Generator:
             def listed(group: list[Any]) -> list[tuple[Any, str]]:
                 return [(e.item, relative_link(index_path, page_path(kind, e.item.id))) for e in group]
 
-            groups = ([(stage, listed(group)) for stage, group in self.policies_by_process()] if name == "policy"
-                      else [("", listed(entries))])
             audience = SEARCH_LABELS[name][0]
-            out.append(self.render("index.md.j2", index_path, kind=kind, groups=groups,
-                                   front=front_matter(title=kind.title, search={  # a list: below the pages it lists
-                                       "boost": 0.5, "audience": audience, "kind": "List of pages"})))
+            # In search a list comes below the pages it lists. Case studies and workshops are a table to
+            # scan and filter, as wide as the page (no contents column beside it).
+            table = name in LIST_TABLES
+            index_front = front_matter(title=kind.title, hide=["toc"] if table else None,
+                                       search={"boost": 0.5, "audience": audience, "kind": "List of pages"})
+            if table:
+                out.append(self.render(f"{name}-index.md.j2", index_path, kind=kind, front=index_front,
+                                       table=list_table(self, name, entries, index_path)))
+            else:
+                groups = ([(stage, listed(group)) for stage, group in self.policies_by_process()]
+                          if name == "policy" else [("", listed(entries))])
+                out.append(self.render("index.md.j2", index_path, kind=kind, groups=groups, front=index_front))
             for entry in entries:
                 item = entry.item
                 path = page_path(kind, item.id)
@@ -600,3 +616,89 @@ def generate(library: Library, docs_dir: Path, *, internal: bool = False,
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return counts
+
+
+# -- the case studies and workshops indexes: a table to scan, filtered in the browser (issue 14) ------
+LIST_TABLES = ("case", "workshop")
+"""Kinds whose index page is a table (templates/pages/<kind>-index.md.j2) rather than a list of titles
+and summaries. The table is complete without JavaScript; assets/filter-table.js adds a filter above it."""
+
+LIST_NOUNS = {"case": ("case study", "case studies"), "workshop": ("workshop", "workshops")}
+
+SPECTRUM_ORDER = ("prevention", "early-intervention", "statutory", "post-statutory")
+"""The spectrum of work from prevention to post-statutory work, in the order readers meet it."""
+
+TIME_STEPS = (10, 15, 20, 30, 45, 60, 90, 120, 180, 240)
+"""'Up to N minutes' choices a table's filter may offer; only those that split the rows are offered."""
+
+
+def spectrum_words(value: str) -> str:
+    """Where the work sits, in the words the case page uses ('early-intervention' -> 'Early intervention')."""
+    return value.replace("-", " ").capitalize()
+
+
+def topics_of(gen: Generator, item: Any, kind: Kind) -> list[str]:
+    """An item's topics as its page shows them under 'Topics:' (overrides/partials/tags.html): its tags
+    without those that say who it is for or its level of need, and without the name of the kind itself
+    ('workshop' on every workshop says nothing in a table of workshops). Author text: pass it |inline."""
+    shown = set(gen.audience_tags_for(item, kind))
+    own = {kind.name, kind.noun.split(" ", 1)[-1], *LIST_NOUNS.get(kind.name, ())}
+    topics: list[str] = []
+    for tag in getattr(item, "tags", []):
+        if plain(tag) in shown or tag.strip().lower() in own or tag in topics:
+            continue
+        topics.append(tag)
+    return topics
+
+
+def time_choices(minutes: list[int]) -> list[list[str]]:
+    """'Up to N minutes' filter choices that each keep some rows and hide others, no two alike."""
+    choices: list[list[str]] = []
+    seen: set[frozenset[int]] = set()
+    for step in TIME_STEPS:
+        kept = frozenset(i for i, m in enumerate(minutes) if m <= step)
+        if kept and len(kept) < len(minutes) and kept not in seen:
+            seen.add(kept)
+            choices.append([str(step), f"Up to {step} minutes"])
+    return choices
+
+
+def list_table(gen: Generator, name: str, entries: list[Any], index_path: str) -> dict[str, Any]:
+    """The rows of a kind's index table, with each row's values for the filter (data-* attributes),
+    and the filter's controls (read by assets/filter-table.js from the table's data-essw-filters).
+
+    Every control's words come from the model's own names (LEVEL_NAMES, AUDIENCE_NAMES), never from
+    author text, and a control is offered only for values some row has."""
+    kind = KINDS[name]
+    rows: list[dict[str, Any]] = []
+    for entry in entries:
+        item = entry.item
+        minutes = item.minutes if name == "case" else item.duration_minutes
+        row: dict[str, Any] = {"item": item, "href": relative_link(index_path, page_path(kind, item.id)),
+                               "minutes": minutes, "audiences": [AUDIENCE_NAMES[a] for a in item.audiences],
+                               "topics": topics_of(gen, item, kind)}
+        data = {"time": str(minutes), "audience": " ".join(item.audiences)}
+        if name == "case":
+            row |= {"level": LEVEL_NAMES[item.level_of_need], "spectrum": spectrum_words(item.spectrum)}
+            data |= {"level": str(item.level_of_need), "spectrum": item.spectrum}
+        row["data"] = data
+        rows.append(row)
+
+    items = [e.item for e in entries]
+    filters: list[dict[str, Any]] = []
+    if name == "case":
+        levels = sorted({i.level_of_need for i in items})
+        filters.append({"name": "level", "label": "Level of need", "any": "Any level", "match": "equal",
+                        "options": [[str(level), LEVEL_NAMES[level]] for level in levels]})
+        spectra = [s for s in SPECTRUM_ORDER if any(i.spectrum == s for i in items)]
+        filters.append({"name": "spectrum", "label": "Where the work sits", "any": "Anywhere", "match": "equal",
+                        "options": [[s, spectrum_words(s)] for s in spectra]})
+    filters.append({"name": "time", "label": "Time" if name == "case" else "Length", "any": "Any length",
+                    "match": "max", "options": time_choices([row["minutes"] for row in rows])})
+    audiences = [a for a in AUDIENCE_NAMES if any(a in i.audiences for i in items)]
+    filters.append({"name": "audience", "label": "Written for", "any": "Anyone", "match": "word",
+                    "options": [[a, AUDIENCE_NAMES[a]] for a in audiences]})
+    filters.append({"name": "words", "label": "Words in the title or topics", "match": "text"})
+    one, many = LIST_NOUNS[name]
+    return {"rows": rows, "filters": [f for f in filters if f["match"] == "text" or f["options"]],
+            "one": one, "many": many}

@@ -98,6 +98,23 @@ def proceed(page):
     page.locator(".essw-feedback-box").wait_for(state="detached")
 
 
+def restart(page, *, delete_notes=False):
+    """Restart asks first; answer yes (and, if asked, whether to delete what the learner wrote)."""
+    page.locator(".essw-restart").click()
+    page.locator(".essw-confirm").wait_for(state="visible")
+    if delete_notes:
+        page.locator(".essw-drop-notes").check()
+    page.locator(".essw-restart-yes").click()
+    page.locator(".essw-confirm").wait_for(state="hidden")
+
+
+def left_by_the_checker(project) -> dict[str, int]:
+    """Decisions still to make from each node, by the checker's rule (casegraph.decisions_left)."""
+    from essw.checks.casegraph import decisions_left
+    library, _ = project.library()
+    return decisions_left(library.entries["home-visit"].item)
+
+
 def saved(page):
     return page.evaluate(f"JSON.parse(window.localStorage.getItem({json.dumps(KEY)}))")
 
@@ -158,11 +175,12 @@ def test_without_javascript_the_whole_case_is_on_the_page(browser, case_url):
 
 # -- playing with the mouse ---------------------------------------------------------------------------
 
-def test_play_by_clicking_to_an_ending(page, case_url):
+def test_play_by_clicking_to_an_ending(page, case_url, engine_site):
     open_case(page, case_url)
     assert page.locator(".essw-case > section.essw-node").first.is_hidden()  # the player replaces them
     assert heading(page) == "At the door"
-    assert page.locator(".essw-progress-text").inner_text().strip() == "Decision 1 (about 2 more to an ending)"
+    left = left_by_the_checker(engine_site)["door"]
+    assert page.locator(".essw-progress-text").inner_text().strip() == f"Decision 1 of about {left}"
     assert page.locator(".essw-progress").get_attribute("value") == "0"
     assert choice_labels(page) == ["Explain why you have come", "Ask to come in straight away"]
 
@@ -222,7 +240,7 @@ def test_variant_and_conditional_choice_follow_the_flag(page, case_url):
     assert "Agree a plan together" not in choice_labels(page)
     assert saved(page)["flags"] == {}
 
-    page.locator(".essw-restart").click()
+    restart(page)
     choose(page, "Explain why you have come")
     proceed(page)
     assert variant_shown(page)
@@ -272,9 +290,8 @@ def test_keyboard_only_play_moves_focus_and_announces_feedback(page, case_url):
     page.locator(".essw-feedback-box").wait_for(state="visible")
     assert focus_in_player(page, ".essw-feedback-box h3"), page.evaluate(ACTIVE)
     assert page.evaluate(ACTIVE) == "You chose: Explain why you have come"
-    assert "You chose: Explain why you have come" in live.text_content()
-    assert "Practice rating: Strong practice" in live.text_content()
-    assert "Being open from the start builds trust." in live.text_content()
+    # the focused heading says what was chosen; the live region adds only the rating (nothing heard twice)
+    assert live.text_content() == "Decision 1: practice rating Strong practice."
 
     tab_to(page, "Continue")
     page.keyboard.press(" ")
@@ -286,7 +303,7 @@ def test_keyboard_only_play_moves_focus_and_announces_feedback(page, case_url):
     page.keyboard.press(" ")
     page.locator(".essw-feedback-box").wait_for(state="visible")
     assert focus_in_player(page, ".essw-feedback-box h3")
-    assert "Leaving without a plan means the worry stays." in live.text_content()
+    assert live.text_content() == "Decision 2: practice rating Risky."
 
     tab_to(page, "Continue")
     page.keyboard.press("Enter")
@@ -297,7 +314,7 @@ def test_keyboard_only_play_moves_focus_and_announces_feedback(page, case_url):
     tab_to(page, selector=".essw-summary textarea.essw-reflection")
     page.keyboard.type("Typed with the keyboard.")
     assert page.locator(".essw-reflection").input_value() == "Typed with the keyboard."
-    tab_to(page, "Download CPD record")
+    tab_to(page, "Download CPD record (Markdown)")
     assert page.errors == []
 
 
@@ -320,7 +337,8 @@ def test_reload_resumes_where_the_learner_left_off(page, case_url):
     assert choice_labels(page) == ["Agree a plan together", "Leave and write it up later"]  # and the used choice
     notice = page.locator(".essw-notice")
     assert notice.is_visible() and "Welcome back" in notice.inner_text()
-    assert "Welcome back" in page.locator(".essw-live").text_content()  # screen readers hear it too
+    # screen readers hear it too, once the page has settled (a region filled while loading is not read)
+    page.wait_for_function("document.querySelector('.essw-live').textContent.includes('Welcome back')", timeout=3000)
     assert page.locator(".essw-progress-text").inner_text().startswith("Decision 3")
 
     # in the middle of feedback, a reload shows the same feedback
@@ -330,16 +348,17 @@ def test_reload_resumes_where_the_learner_left_off(page, case_url):
     assert heading(page) == "You chose: Agree a plan together"
 
 
-def test_restart_returns_to_the_start_and_clears_storage(page, case_url):
+def test_restart_returns_to_the_start_and_clears_storage(page, case_url, engine_site):
     open_case(page, case_url)
     choose(page, "Explain why you have come")
     proceed(page)
     assert saved(page) is not None
-    page.locator(".essw-restart").click()
+    restart(page)
     assert heading(page) == "At the door"
     assert saved(page) is None
     assert page.evaluate(f"window.localStorage.getItem({json.dumps(KEY)})") is None
-    assert page.locator(".essw-progress-text").inner_text().strip() == "Decision 1 (about 2 more to an ending)"
+    left = left_by_the_checker(engine_site)["door"]
+    assert page.locator(".essw-progress-text").inner_text().strip() == f"Decision 1 of about {left}"
     assert page.locator(".essw-back").is_disabled()
     page.reload(wait_until="load")
     page.locator(".essw-player").wait_for(state="visible")
@@ -359,15 +378,15 @@ def test_back_undoes_one_step_and_restores_the_flags(page, case_url):
     # back from the feedback: the choice is undone, flag and all
     page.locator(".essw-back").click()
     assert heading(page) == "At the door"
-    assert saved(page)["flags"] == {} and saved(page)["history"] == []
+    assert saved(page) is None  # back at the start with nothing written: the device keeps nothing
 
-    before = saved(page)
     choose(page, "Explain why you have come")
+    assert saved(page)["flags"] == {"consent_given": True}
     proceed(page)
     assert variant_shown(page)
     page.locator(".essw-back").click()
     assert heading(page) == "At the door"
-    assert _comparable(saved(page)) == _comparable(before)
+    assert saved(page) is None
     # the flag really is gone: the other way in shows no variant and no plan
     choose(page, "Ask to come in straight away")
     proceed(page)
@@ -420,7 +439,8 @@ def test_editing_the_case_discards_old_progress(browser, engine_site, server, ca
             notice = page.locator(".essw-notice")
             assert notice.is_visible()
             assert "This case has changed since you last played it" in notice.inner_text()
-            assert "This case has changed" in page.locator(".essw-live").text_content()
+            page.wait_for_function("document.querySelector('.essw-live').textContent.includes('This case has changed')",
+                                   timeout=3000)
             assert saved(page) is None  # the old progress was thrown away
             choose(page, "Ask to come in straight away")
             proceed(page)
@@ -479,7 +499,7 @@ def test_cpd_record_download(page, case_url):
     assert "3. In the kitchen: Agree a plan together [Strong practice]" in text
     for outcome in SOURCE["learning_outcomes"]:
         assert f"- {outcome}" in text
-    assert REFLECTION in text.split("## Reflection", 1)[1]
+    assert REFLECTION in text.split("## What I learnt", 1)[1].split("## What I will do differently", 1)[0]
     assert "Your CPD record has been downloaded." in page.locator(".essw-live").text_content()
 
 
@@ -501,7 +521,7 @@ def test_nothing_leaves_the_device(context, page, case_url):
     with page.expect_download():
         page.locator(".essw-cpd").click()
     page.locator(".essw-back").click()
-    page.locator(".essw-restart").click()
+    restart(page, delete_notes=True)
     page.reload(wait_until="networkidle")
     assert page.requested, "no requests were recorded"
     foreign = [u for u in page.requested
@@ -520,6 +540,9 @@ def test_nothing_leaves_the_device(context, page, case_url):
 def _axe(page, label):
     from axe_playwright_python.sync_playwright import Axe
 
+    # Material's header swaps the site name for the page title as the player scrolls a step into view;
+    # colours measured halfway through that fade are not what anyone reads.
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=5000)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     if results.violations_count:
         details = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5]) for v in results.response["violations"]]

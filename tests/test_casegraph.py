@@ -667,3 +667,89 @@ def test_explore_reports_whether_it_played_every_way(case):
     assert complete is True and len(parents) == 61
     parents, edges, complete = explore(item, limit=10)
     assert complete is False and len(parents) == 10
+
+
+# -- a path of strong practice ------------------------------------------------------------------------
+
+def test_a_case_with_no_all_strong_path_names_the_node_where_strong_choices_run_out(case):
+    found = case("""\
+        start:
+          text: Begin.
+          choices:
+            - label: Listen first
+              goto: middle
+              rating: strong
+              feedback: Good.
+            - label: Rush
+              goto: done
+              rating: risky
+              feedback: Too fast.
+        middle:
+          text: Now what?
+          choices:
+            - label: Go to the meeting
+              goto: done
+              rating: acceptable
+              feedback: Fine.
+        """)
+    problem = found.only()
+    assert (problem.line, problem.column) == (found.line_of("  middle:"), 3)
+    assert problem.message == ("no way through this case is strong practice at every step: at the node 'middle' "
+                               "the choices on offer are rated acceptable, none strong "
+                               "(for example after choosing 'Listen first')")
+    assert "add a choice rated 'strong' here" in problem.expected
+
+
+def test_a_strong_choice_hidden_by_its_condition_does_not_count(case):
+    """The strong way on is shown only after an acceptable detour, so no path is strong all the way."""
+    found = case("""\
+        start:
+          text: Begin.
+          choices:
+            - label: Ask around
+              goto: start
+              once: true
+              rating: acceptable
+              set: {asked: true}
+              feedback: Slow.
+            - label: Decide well
+              when: {flag: asked}
+              goto: done
+              rating: strong
+              feedback: Good.
+            - label: Decide now
+              goto: done
+              rating: risky
+              feedback: Hasty.
+        """, flags="asked: You asked around.\n")
+    problem = found.with_message("no way through this case is strong practice")
+    assert "at the node 'start' the choices on offer are rated acceptable, risky, none strong" in problem.message
+    assert "right at the start" in problem.message
+
+
+def test_unrated_steps_may_be_part_of_a_strong_path(case):
+    found = case("""\
+        start:
+          text: Begin.
+          choices:
+            - label: Read the file
+              goto: middle
+              feedback: Context.
+        middle:
+          text: Then.
+          choices:
+            - label: Talk to the child
+              goto: done
+              rating: strong
+              feedback: Good.
+        """)
+    assert found.problems == [], found.formatted()
+
+
+def test_every_real_case_has_a_path_of_only_strong_practice():
+    """The rule holds for the shipped case studies (a CPD record can show all strong practice)."""
+    from essw.checks.casegraph import strong_path_problem
+    library, _ = load_library(Path(__file__).resolve().parent.parent)
+    cases = library.of_kind("case")
+    assert len(cases) >= 18
+    assert [e.item.id for e in cases if strong_path_problem(e) is not None] == []

@@ -145,7 +145,9 @@ def proceed(page):
 
 
 def history(page) -> list:
-    return json.loads(stored(page))["history"]
+    """The decisions stored; none when nothing is stored (a fresh start with nothing written is not kept)."""
+    raw = stored(page)
+    return [] if raw is None else json.loads(raw)["history"]
 
 
 # -- hostile saved progress ---------------------------------------------------------------------------
@@ -238,7 +240,9 @@ def test_any_stored_progress_gives_a_working_player(page, server, case_data, nam
     assert page.locator(".essw-stage .essw-choice-btn").count() == 2
     notice = page.locator(".essw-notice")
     assert notice.is_visible() and STARTS_AGAIN in notice.inner_text(), notice.inner_text()
-    assert STARTS_AGAIN in page.locator(".essw-live").text_content()
+    # screen readers hear it once the page has settled (a region filled while loading is not read)
+    page.wait_for_function("(words) => document.querySelector('.essw-live').textContent.includes(words)",
+                           arg=STARTS_AGAIN, timeout=3000)
     # the bad entry is gone (or replaced by a fresh start), and nothing leaked onto Object.prototype
     now = stored(page)
     assert now is None or json.loads(now)["history"] == [], now[:200]
@@ -337,7 +341,8 @@ def test_a_fast_double_click_records_one_decision(page, server):
 # -- the CPD record -----------------------------------------------------------------------------------
 
 FORGED_REFLECTION = "# Forged heading\nDate: 1999-01-01\n- forged item\n<img src=x onerror=alert(1)>"
-ENGINE_HEADINGS = ["Learning outcomes", "Path taken and practice ratings", "Reflection"]
+ENGINE_HEADINGS = ["Learning outcomes", "Path taken and practice ratings", "Debrief", "What I learnt",
+                   "What I will do differently in my practice", "Peer reflection"]
 TAGS = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 
 
@@ -356,7 +361,7 @@ def _text(html: str) -> str:
     return htmllib.unescape(re.sub(r"<[^>]+>", "", html))
 
 
-def _check_record(text: str, title: str, path_steps: int, outcomes: int) -> str:
+def _check_record(text: str, title: str, path_steps: int, outcomes: int, questions: int = 1) -> str:
     """The record parses to the engine's own structure only; returns the rendered HTML."""
     html = markdown.markdown(text)
     assert _headings(html) == [("1", f"CPD record: {title}")] + [("2", h) for h in ENGINE_HEADINGS], html
@@ -364,12 +369,13 @@ def _check_record(text: str, title: str, path_steps: int, outcomes: int) -> str:
     assert tags <= {"h1", "h2", "p", "ul", "ol", "li", "blockquote"}, (tags, html)
     for bad in ("<img", "<b>", "<i>", "<script", "<a ", "<em>", "<strong>", "<code>", "<hr"):
         assert bad not in html, (bad, html)
-    assert html.count("<li>") == outcomes + path_steps, html
-    assert html.count("<ul>") == 1 and html.count("<ol>") == 1 and html.count("<blockquote>") == 1, html
+    assert html.count("<li>") == outcomes + path_steps + questions, html
+    # outcomes and supervision questions; the path; the reflection (the other two boxes were left empty)
+    assert html.count("<ul>") == 2 and html.count("<ol>") == 1 and html.count("<blockquote>") == 1, html
     dates = [line for line in text.splitlines() if line.lstrip().startswith("Date:")]
     assert len(dates) == 1 and re.fullmatch(r"Date: \d{4}-\d{2}-\d{2}", dates[0]), dates
     # the reflection is one quote block, every line of it marked
-    reflection = text.split("\n## Reflection\n\n", 1)[1].split("\n\nMade in the browser", 1)[0]
+    reflection = text.split("\n## What I learnt\n\n", 1)[1].split("\n\n## What I will do", 1)[0]
     assert all(line == ">" or line.startswith("> ") for line in reflection.splitlines()), reflection
     return html
 

@@ -156,35 +156,54 @@ def _graph_reach(case: "Case") -> tuple[set[str], set[str]]:
 State = tuple[str, tuple, frozenset, frozenset]
 
 
-def explore(case: "Case", limit: int = MAX_STATES) -> tuple[dict[State, tuple[State, str] | None], dict[State, list[State]], bool]:
-    """Play every way through the case. Returns parents (for example paths), edges, and completeness."""
-    watched_flags = {c.flag for _, when, _ in _choice_locs(case) for c in conditions(when) if c.flag}
-    watched_nodes = {t for _, when, _ in _choice_locs(case) for c in conditions(when)
-                     for t in (c.visited, c.not_visited) if t}
-    start_visited = frozenset({case.start} & watched_nodes)
-    start: State = (case.start, (), start_visited, frozenset())
+def _watched(case: "Case") -> tuple[set[str], set[str]]:
+    """Only flags and nodes that some condition reads make two states different."""
+    flags = {c.flag for _, when, _ in _choice_locs(case) for c in conditions(when) if c.flag}
+    nodes = {t for _, when, _ in _choice_locs(case) for c in conditions(when)
+             for t in (c.visited, c.not_visited) if t}
+    return flags, nodes
+
+
+def _start_state(case: "Case", watched_nodes: set[str]) -> State:
+    return (case.start, (), frozenset({case.start} & watched_nodes), frozenset())
+
+
+def _moves(case: "Case", state: State, watched: tuple[set[str], set[str]]) -> Iterator[tuple[Any, State]]:
+    """The choices on offer in a state and where each leads, by the browser engine's rules."""
+    watched_flags, watched_nodes = watched
+    name, flag_items, visited, used = state
+    node = case.nodes[name]
+    if node.kind == "end":
+        return
+    flags = dict(flag_items)
+    for i, choice in enumerate(node.choices):
+        key = f"{name}/{i}"
+        if (choice.once and key in used) or not holds(choice.when, flags, visited):
+            continue
+        if choice.goto not in case.nodes:
+            continue
+        new_flags = dict(flags)
+        new_flags.update({k: v for k, v in choice.set.items() if k in watched_flags})
+        new_used = used | {key} if choice.once else used
+        new_visited = visited | ({choice.goto} & watched_nodes)
+        yield choice, (choice.goto, tuple(sorted(new_flags.items())), new_visited, new_used)
+
+
+def explore(case: "Case", limit: int = MAX_STATES, follow: Any = None
+            ) -> tuple[dict[State, tuple[State, str] | None], dict[State, list[State]], bool]:
+    """Play every way through the case (only the choices ``follow`` accepts, if given).
+    Returns parents (for example paths), edges, and completeness."""
+    watched = _watched(case)
+    start = _start_state(case, watched[1])
     parents: dict[State, tuple[State, str] | None] = {start: None}
     edges: dict[State, list[State]] = {}
     queue = deque([start])
     while queue:
         state = queue.popleft()
-        name, flag_items, visited, used = state
-        node = case.nodes[name]
-        flags = dict(flag_items)
         edges[state] = []
-        if node.kind == "end":
-            continue
-        for i, choice in enumerate(node.choices):
-            key = f"{name}/{i}"
-            if (choice.once and key in used) or not holds(choice.when, flags, visited):
+        for choice, nxt in _moves(case, state, watched):
+            if follow is not None and not follow(choice):
                 continue
-            if choice.goto not in case.nodes:
-                continue
-            new_flags = dict(flags)
-            new_flags.update({k: v for k, v in choice.set.items() if k in watched_flags})
-            new_used = used | {key} if choice.once else used
-            new_visited = visited | ({choice.goto} & watched_nodes)
-            nxt: State = (choice.goto, tuple(sorted(new_flags.items())), new_visited, new_used)
             edges[state].append(nxt)
             if nxt not in parents:
                 if len(parents) >= limit:
@@ -192,6 +211,36 @@ def explore(case: "Case", limit: int = MAX_STATES) -> tuple[dict[State, tuple[St
                 parents[nxt] = (state, choice.label)
                 queue.append(nxt)
     return parents, edges, True
+
+
+def _is_strong(choice: Any) -> bool:
+    """A choice on a path of strong practice: rated strong, or not rated at all (a neutral step)."""
+    return choice.rating in (None, "strong")
+
+
+def strong_path_problem(entry: "Entry") -> Problem | None:
+    """Every case needs one way through that is strong practice at every step, so a learner can
+    see (and a CPD record can show) what good practice looks like from start to end. If there is
+    none, name the first node where the strong choices run out."""
+    case: Case = entry.item  # type: ignore[assignment]
+    parents, edges, complete = explore(case, follow=_is_strong)
+    if not complete or any(case.nodes[s[0]].kind == "end" for s in edges):
+        return None
+    blocked = next((s for s in edges if not edges[s]), None)
+    if blocked is not None:
+        name = blocked[0]
+        offered = [c for c, _ in _moves(case, blocked, _watched(case))]
+        rated = ", ".join(sorted({c.rating for c in offered if c.rating})) or "no"
+        return entry.doc.problem(
+            ("nodes", name), f"no way through this case is strong practice at every step: at the node '{name}' "
+                             f"the choices on offer are rated {rated}, none strong ({example_path(parents, blocked)})",
+            key=True, expected="add a choice rated 'strong' here (or re-rate one that deserves it), so a "
+                               "learner can see good practice from the start to an ending")
+    name = next(iter(edges))[0]
+    return entry.doc.problem(
+        ("nodes", name), "no way through this case is strong practice at every step: the strong choices only "
+                         "lead round in a loop", key=True,
+        expected="give the loop a strong-practice way out to an ending")
 
 
 def example_path(parents: dict[State, tuple[State, str] | None], state: State) -> str:
@@ -266,11 +315,82 @@ def check_case(entry: "Entry") -> list[Problem]:
             problems.append(doc.problem(("nodes", name), f"the node '{name}' can never be reached: the conditions on "
                                                          "the choices that lead to it never hold", key=True,
                                         expected="check the 'when' conditions and the flags set before it"))
+    if not problems:
+        strong = strong_path_problem(entry)
+        if strong is not None:
+            problems.append(strong)
     return problems
 
 
-def distances_to_end(case: "Case") -> dict[str, int]:
-    """Fewest choices from each node to an ending (plain graph), for the progress indicator."""
+def decisions_left(case: "Case") -> dict[str, int]:
+    """For each node, the median number of decisions still to make, over every way through the
+    case that passes it (played with the engine's rules, so once-only choices and conditions
+    count). The progress line uses it: the fewest decisions to an ending would count the quickest
+    way out, usually a risky ending, and tell a learner on a long path "about 2 more" for ages.
+
+    A state revisited on the same path (a learner going round a loop) is not counted twice, so
+    the ways through are finite. A case too large to play through falls back to the plain graph."""
+    parents, edges, complete = explore(case)
+    if not complete:
+        return _fewest_decisions(case)
+    start = next(iter(edges))
+    order: list[State] = []  # states after everything they lead to (depth-first, loops cut)
+    on_path: set[State] = set()
+    done: set[State] = set()
+    onward: dict[State, list[State]] = {}
+    stack: list[tuple[State, Iterator[State]]] = [(start, iter(edges[start]))]
+    on_path.add(start)
+    onward[start] = []
+    while stack:
+        state, targets = stack[-1]
+        nxt = next(targets, None)
+        if nxt is None:
+            stack.pop()
+            on_path.discard(state)
+            done.add(state)
+            order.append(state)
+        elif nxt in on_path:
+            continue  # a loop back to a state on this path
+        else:
+            onward[state].append(nxt)
+            if nxt not in done:
+                on_path.add(nxt)
+                onward[nxt] = []
+                stack.append((nxt, iter(edges[nxt])))
+    # Lengths from each state to an ending, as {length: number of ways}.
+    lengths: dict[State, dict[int, int]] = {}
+    for state in order:
+        if case.nodes[state[0]].kind == "end":
+            lengths[state] = {0: 1}
+            continue
+        here: dict[int, int] = {}
+        for nxt in onward[state]:
+            for length, ways in lengths[nxt].items():
+                here[length + 1] = here.get(length + 1, 0) + ways
+        lengths[state] = here
+    # Ways from the start to each state, then every way through each node.
+    arriving: dict[State, int] = {start: 1}
+    for state in reversed(order):
+        for nxt in onward[state]:
+            arriving[nxt] = arriving.get(nxt, 0) + arriving.get(state, 0)
+    through: dict[str, dict[int, int]] = {}
+    for state in order:
+        counts = through.setdefault(state[0], {})
+        for length, ways in lengths[state].items():
+            counts[length] = counts.get(length, 0) + ways * arriving.get(state, 0)
+    result = {}
+    for name, counts in through.items():
+        total, seen = sum(counts.values()), 0
+        for length in sorted(counts):
+            seen += counts[length]
+            if 2 * seen >= total:
+                result[name] = length
+                break
+    return result
+
+
+def _fewest_decisions(case: "Case") -> dict[str, int]:
+    """Fewest choices from each node to an ending (plain graph): the fallback for huge cases."""
     reverse: dict[str, list[str]] = {n: [] for n in case.nodes}
     for name, node in case.nodes.items():
         for choice in node.choices:
@@ -287,6 +407,16 @@ def distances_to_end(case: "Case") -> dict[str, int]:
     return dist
 
 
+def progress_shown(made: int, left: int, best: int) -> tuple[int, int]:
+    """The progress line's rule, shared with the browser engine (case-engine.js, progressShown):
+    with ``made`` decisions made and about ``left`` to go, the percentage is made / (made + left),
+    rounded down, and never below ``best``, the highest shown so far on this path. Returns
+    (percentage, estimated total decisions)."""
+    total = made + left
+    percent = 100 if total == 0 else (100 * made) // total
+    return max(best, percent), total
+
+
 def check(library: "Library") -> list[Problem]:
     problems: list[Problem] = []
     for entry in library.of_kind("case"):
@@ -294,4 +424,4 @@ def check(library: "Library") -> list[Problem]:
     return problems
 
 
-__all__ = ["check", "check_case", "explore", "holds", "distances_to_end", "node_title"]
+__all__ = ["check", "check_case", "decisions_left", "explore", "holds", "node_title", "progress_shown"]
