@@ -80,7 +80,10 @@ def open_case(page, url):
 
 
 def heading(page) -> str:
-    """The heading of what the player shows now (a step, an ending or the feedback)."""
+    """What the player shows now: a step's or an ending's heading, or on feedback what was chosen."""
+    chose = page.locator(".essw-stage .essw-you-chose")
+    if chose.count():
+        return chose.first.inner_text().strip()
     return page.locator(".essw-stage h3").first.inner_text().strip()
 
 
@@ -186,7 +189,8 @@ def test_play_by_clicking_to_an_ending(page, case_url, engine_site):
 
     choose(page, "Explain why you have come")
     box = page.locator(".essw-feedback-box")
-    assert box.locator("h3").inner_text().strip() == "You chose: Explain why you have come"
+    assert box.locator("h3").inner_text().strip() == "Feedback on your choice"
+    assert box.locator(".essw-you-chose").inner_text().strip() == "You chose: Explain why you have come"
     assert box.locator(".essw-rating-label").inner_text().strip() == "Practice rating: Strong practice"
     assert "Being open from the start builds trust." in box.inner_text()
     assert choice_labels(page) == []  # no choosing again while the feedback shows
@@ -289,9 +293,9 @@ def test_keyboard_only_play_moves_focus_and_announces_feedback(page, case_url):
     page.keyboard.press("Enter")
     page.locator(".essw-feedback-box").wait_for(state="visible")
     assert focus_in_player(page, ".essw-feedback-box h3"), page.evaluate(ACTIVE)
-    assert page.evaluate(ACTIVE) == "You chose: Explain why you have come"
-    # the focused heading says what was chosen; the live region adds only the rating (nothing heard twice)
-    assert live.text_content() == "Decision 1: practice rating Strong practice."
+    assert page.evaluate(ACTIVE) == "Feedback on your choice"
+    # the live region says what was chosen and its rating, once; the focused heading does not repeat it
+    assert live.text_content() == "You chose: Explain why you have come. Practice rating: Strong practice."
 
     tab_to(page, "Continue")
     page.keyboard.press(" ")
@@ -303,7 +307,7 @@ def test_keyboard_only_play_moves_focus_and_announces_feedback(page, case_url):
     page.keyboard.press(" ")
     page.locator(".essw-feedback-box").wait_for(state="visible")
     assert focus_in_player(page, ".essw-feedback-box h3")
-    assert live.text_content() == "Decision 2: practice rating Risky."
+    assert live.text_content() == "You chose: Leave and write it up later. Practice rating: Risky."
 
     tab_to(page, "Continue")
     page.keyboard.press("Enter")

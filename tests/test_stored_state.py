@@ -131,6 +131,10 @@ def open_case(page, url):
 
 
 def heading(page) -> str:
+    """What the player shows now: a step's or an ending's heading, or on feedback what was chosen."""
+    chose = page.locator(".essw-stage .essw-you-chose")
+    if chose.count():
+        return chose.first.inner_text().strip()
     return page.locator(".essw-stage h3").first.inner_text().strip()
 
 

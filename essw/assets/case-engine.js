@@ -236,8 +236,14 @@
    * ending (their links would lead nowhere: the scenes are out of the page). Print and no-JavaScript
    * readers keep the full list. */
   Player.prototype.outline = function () {
-    var links = document.querySelectorAll('.md-nav--secondary a.md-nav__link[href^="#node-"]');
-    Array.prototype.forEach.call(links, function (a) {
+    var ids = Object.create(null);
+    Object.keys(this.sections).forEach(function (n) {
+      Array.prototype.forEach.call(this.sections[n].querySelectorAll("[id]"), function (h) { ids["#" + h.id] = true; });
+      ids["#" + this.sections[n].id] = true;
+    }, this);
+    var links = Array.prototype.filter.call(document.querySelectorAll(".md-nav--secondary a.md-nav__link"),
+      function (a) { return ids[a.getAttribute("href")] === true; });
+    links.forEach(function (a) {
       var li = a.closest("li");
       if (li) li.hidden = true;
       var nav = li && li.parentElement && li.parentElement.closest("nav.md-nav");
@@ -286,10 +292,18 @@
 
   /* Focus the step's heading and keep it whole below the sticky header (the browser's own scroll on focus
    * leaves it partly under the header). */
+  function stickyBottom() { // the header, and the quick exit bar that sticks below it on some pages
+    var bottom = 0;
+    Array.prototype.forEach.call(document.querySelectorAll(".md-header, [data-essw-exit]"), function (bar) {
+      var box = bar.getBoundingClientRect();
+      if (box.height && box.top <= bottom + 1) bottom = Math.max(bottom, box.bottom);
+    });
+    return bottom;
+  }
+
   function focusBelowHeader(target) {
     target.focus({ preventScroll: true });
-    var header = document.querySelector(".md-header");
-    var top = (header ? Math.max(0, header.getBoundingClientRect().bottom) : 0) + 16;
+    var top = stickyBottom() + 16;
     var box = target.getBoundingClientRect();
     if (box.top < top || box.bottom > window.innerHeight) window.scrollBy({ top: box.top - top, left: 0, behavior: "instant" });
   }
@@ -349,15 +363,17 @@
     if (state.pending) {
       var p = state.pending, choice = this.data.nodes[p.from].choices[p.index];
       var box = el("div", { className: "essw-feedback-box essw-rating-" + (choice.rating || "none") }, [
-        el("h3", { tabindex: "-1", text: "You chose: " + choice.label }),
+        // A short heading takes the focus, so it fits below the header even at 400% zoom.
+        el("h3", { tabindex: "-1", text: "Feedback on your choice" }),
+        el("p", { className: "essw-you-chose", text: "You chose: " + choice.label }),
         choice.rating ? el("p", { className: "essw-rating-label", text: "Practice rating: " + RATING[choice.rating] }) : null,
         this.feedbackHtml(p.from, p.index),
         button("Continue", "md-button--primary essw-continue", act(function () { self.proceed(); }))
       ]);
       this.stage.appendChild(box);
-      // The focused heading says what was chosen; the region adds only the rating, so nothing is heard twice.
+      // The region says what was chosen and its rating, once; the focused heading does not repeat it.
       if (moveFocus) {
-        this.announce("Decision " + now[0] + ": " + (choice.rating ? "practice rating " + RATING[choice.rating] + "." : "feedback below."));
+        this.announce("You chose: " + choice.label.replace(/[.!?]+$/, "") + "." + (choice.rating ? " Practice rating: " + RATING[choice.rating] + "." : ""));
         focusBelowHeader(box.querySelector("h3"));
       }
       return;
