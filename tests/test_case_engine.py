@@ -496,7 +496,7 @@ def test_cpd_record_download(page, case_url):
     assert len(dates) == 1 and dates[0] in today, text
     assert download.suggested_filename == f"cpd-record-home-visit-{dates[0]}.md"
     assert "# CPD record: A home visit" in text
-    assert "Case: A home visit (home-visit)" in text
+    assert "Activity: Played through the case study 'A home visit'" in text
     assert "Ending reached: A plan" in text
     assert "1. At the door: Explain why you have come [Strong practice]" in text
     assert "2. In the kitchen: Admire the family photos [Acceptable]" in text

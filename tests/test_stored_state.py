@@ -397,7 +397,7 @@ def test_cpd_record_keeps_a_forged_reflection_as_text(page, server):
     for line in FORGED_REFLECTION.splitlines():
         assert line in shown, (line, shown)
     assert "1. At the door: Explain why you have come [Strong practice]" in text
-    assert "Case: A home visit (home-visit)" in text
+    assert "Activity: Played through the case study 'A home visit'" in text
     assert page.errors == []
 
 

@@ -573,6 +573,10 @@
     };
   };
 
+  function guideWords(guide) {
+    return "The record follows the parts asked for in " + (guide.publisher ? guide.publisher + "'s " : "") + "'" + guide.title + "'.";
+  }
+
   Player.prototype.showRecord = function () {
     var self = this, r = this.recordParts(), stage = this.stage;
     function para(label, text) { return el("p", {}, [el("strong", { text: label + ": " }), document.createTextNode(text)]); }
@@ -600,7 +604,7 @@
       el("h3", { text: "What I learnt" }), said(r.reflection, "(nothing written)"),
       el("h3", { text: "What I will do differently in my practice" }), said(r.change, "(nothing written)"),
       el("h3", { text: "Peer reflection" }), said(r.peer, "(to add after talking the case over with a colleague or in supervision)"),
-      el("p", { className: "essw-hint", text: "Made on this device; nothing was sent anywhere." + (r.guide.title ? " The headings follow " + r.guide.title + (r.guide.publisher ? " (" + r.guide.publisher + ")" : "") + "." : "") }),
+      el("p", { className: "essw-hint", text: "Made on this device; nothing was sent anywhere." + (r.guide.title ? " " + guideWords(r.guide) : "") }),
       el("p", { className: "essw-record-buttons" }, [
         button("Print or save as PDF", "md-button--primary essw-print-record", function () { window.print(); }),
         button("Download as Markdown", "essw-cpd", function () { self.download(); }),
@@ -616,7 +620,7 @@
   /* Text for the CPD record that can make no Markdown structure: Markdown's punctuation is escaped, '<' and
    * '&' cannot start HTML or an entity, and a line cannot begin a list, heading underline or fence. */
   function md(text) {
-    return String(text).trim().replace(/[\\`*_#>\[\]()!|]|&(?=[#\w])|</g, function (c) {
+    return String(text).trim().replace(/[\\`*_#>\[\]|]|&(?=[#\w])|</g, function (c) {
       return c === "<" ? "&lt;" : c === "&" ? "&amp;" : "\\" + c;
     }).replace(/^[-+=~]/, "\\$&").replace(/^(\d+)\./, "$1\\.");
   }
@@ -634,7 +638,7 @@
     lines.push("Name: " + (r.name ? line(r.name) : "(not given)"), "");
     lines.push("Role: " + (r.role ? line(r.role) : "(not given)"), "");
     lines.push("Type of CPD: " + line(r.type), "");
-    lines.push("Activity: " + line(r.activity) + " Case: " + line(r.title) + " (" + r.id + ")", "");
+    lines.push("Activity: " + line(r.activity), "");
     lines.push("Date: " + r.finished, "");
     if (r.started !== r.finished) lines.push("Started on " + r.started, "");
     lines.push("Time spent: about " + r.minutes + " minute" + (r.minutes === 1 ? "" : "s") + ", measured on this device while the case was in use", "");
@@ -652,8 +656,7 @@
     lines.push("", "## What I learnt", "", quote(r.reflection, "(nothing written)"), "");
     lines.push("## What I will do differently in my practice", "", quote(r.change, "(nothing written)"), "");
     lines.push("## Peer reflection", "", quote(r.peer, "(to add after talking the case over with a colleague or in supervision)"), "");
-    lines.push("Made in the browser from the School Social Work Knowledge Base; nothing was sent anywhere." +
-      (r.guide.title ? " The headings follow " + line(r.guide.title) + (r.guide.publisher ? " (" + line(r.guide.publisher) + ")" : "") + "." : ""));
+    lines.push("Made in the browser; nothing was sent anywhere." + (r.guide.title ? " " + line(guideWords(r.guide)) : ""));
     return lines.join("\n") + "\n";
   };
 
