@@ -11,12 +11,32 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 from pathlib import Path
 
 from essw.generate import INDEX_FILE, OUTPUT, SEARCH_LABELS, in_parents_section, inline, relative_link
+from essw.model import KINDS as ESSW_KINDS
+from essw.model.case import LEVEL_NAMES
+from essw.model.common import AUDIENCE_NAMES
 
 KINDS = ("case", "policy", "role", "workshop", "path", "explainer")
+KIND_TITLES = {name: ESSW_KINDS[name].title for name in KINDS}
+"""Each kind's section title ("Protocols"), for lists grouped by kind."""
+
+FEATURED_MAX = 6
+"""A chosen list (the featured macro) is short: three to five items suit a page, six at most."""
+
+TABLE_WORDS = {"case": ("case study", "case studies", ", in one table you can filter by level of need, where the work "
+                        "sits, time and who each is for"),
+               "workshop": ("workshop", "workshops", ", in one table you can filter by who each is for and its length")}
+"""Kinds whose index page is a table with a filter (essw/generate.py LIST_TABLES), and how the link
+under a chosen list names it: one, many, and what the table offers."""
+
+FOR_WHOM = {"essw": "school social workers", "school-staff": "school staff", "dsl": "designated safeguarding leads",
+            "school-leaders": "school leaders", "parents": "parents and carers", "trainers": "trainers",
+            "social-care": "social care colleagues"}
+"""Each audience in running text: 'All 3 case studies for parents and carers'."""
 
 
 def _index(docs_dir: Path) -> dict:
@@ -85,30 +105,84 @@ def define_env(env):
     @env.macro
     def items(kind: str | None = None, audience: str | None = None, tag: str | None = None,
               level: int | None = None, spectrum: str | None = None, summaries: bool = True,
-              limit: int | None = None, more: str | None = None) -> str:
+              limit: int | None = None, more: str | None = None, without: list[str] | None = None,
+              grouped: bool = False) -> str:
         """A bulleted list of items, filtered by kind, audience, tag, or a case's level of need / spectrum.
 
         ``limit`` keeps a long list short (the home page must stay light with a thousand case studies);
-        ``more`` is the page, relative to docs/, that lists them all."""
-        if kind is not None and kind not in KINDS:
-            raise KeyError(f"items(kind='{kind}'): kind must be one of {', '.join(KINDS)}")
+        ``more`` is the page, relative to docs/, that lists them all. ``without`` leaves kinds out (case
+        studies and workshops have their own tables: link to them, or use ``featured``); ``grouped``
+        puts each kind under its own heading (### Protocols), so a long list can be scanned."""
+        for name in [kind, *(without or [])]:
+            if name is not None and name not in KINDS:
+                raise KeyError(f"items(kind='{name}'): kind must be one of {', '.join(KINDS)}")
         chosen = [item for item in index()["items"].values()
-                  if (kind is None or item["kind"] == kind)
+                  if (kind is None or item["kind"] == kind) and item["kind"] not in (without or [])
                   and (audience is None or audience in item["audiences"])
                   and (tag is None or tag in item["tags"])
                   and (level is None or item["level"] == level)
                   and (spectrum is None or item["spectrum"] == spectrum)]
-        chosen.sort(key=lambda item: (item["kind"], *reading_order(item)))
+        chosen.sort(key=lambda item: (KINDS.index(item["kind"]) if grouped else item["kind"], *reading_order(item)))
         if not chosen:
             return "*Nothing published here yet.*"
-        lines = []
+        lines: list[str] = []
+        last_kind = None
         for item in chosen[:limit]:
+            if grouped and item["kind"] != last_kind:
+                lines += [*([""] if lines else []), f"### {KIND_TITLES[item['kind']]}", ""]
+                last_kind = item["kind"]
             summary = f": {inline(item['summary'])}" if summaries else ""
             lines.append(f"- **[{inline(item['title'])}]({relative_link(here(), item['path'])})**{label(item)}{summary}")
         if limit is not None and len(chosen) > limit:
             left = len(chosen) - limit
             where = f": [see them all]({relative_link(here(), more)})" if more else ""
             lines.append(f"- *and {left} more*{where}")
+        return "\n".join(lines)
+
+    @env.macro
+    def featured(chosen, audience: str | None = None, more: str | None = None) -> str:
+        """A short list chosen for a page's readers, and a link to the table of them all.
+
+        ``chosen`` maps item ids to a one-line reason, in the order to show them:
+        ``featured({"abdi": "Start here: a worry that is early help, not a referral."}, audience="school-staff")``
+        (a list of ids works too, without reasons). At most FEATURED_MAX items, all of one kind, so the
+        list stays short; the rest are one link away: the kind's index page (or ``more``, relative to
+        docs/), filtered to ``audience`` when that leaves some out. A case shows its level of need."""
+        pairs = list(chosen.items()) if isinstance(chosen, dict) else \
+            [(c, None) if isinstance(c, str) else (c[0], c[1]) for c in chosen]
+        if not 1 <= len(pairs) <= FEATURED_MAX:
+            raise ValueError(f"featured(): choose 1 to {FEATURED_MAX} items, not {len(pairs)}; "
+                             "link to the full list for the rest")
+        data = index()["items"]
+        unknown = [item_id for item_id, _ in pairs if item_id not in data]
+        if unknown:
+            raise KeyError(f"featured(): no item has the id '{unknown[0]}'")
+        kinds = {data[item_id]["kind"] for item_id, _ in pairs}
+        if len(kinds) != 1:
+            raise ValueError(f"featured(): choose items of one kind, not {', '.join(sorted(kinds))}")
+        kind = kinds.pop()
+        if audience is not None and audience not in AUDIENCE_NAMES:
+            raise KeyError(f"featured(audience='{audience}'): audience must be one of {', '.join(AUDIENCE_NAMES)}")
+        lines = []
+        for item_id, reason in pairs:
+            item = data[item_id]
+            facts = f" *({LEVEL_NAMES[item['level']]})*" if item.get("level") in LEVEL_NAMES else ""
+            why = f": {inline(reason)}" if reason else ""
+            lines.append(f"- **[{inline(item['title'])}]({relative_link(here(), item['path'])})**{label(item)}{why}{facts}")
+        every = [i for i in data.values() if i["kind"] == kind]
+        mine = [i for i in every if audience is None or audience in i["audiences"]]
+        if kind in TABLE_WORDS and more is None:  # the kind's own table, filtered to these readers
+            one, many, offers = TABLE_WORDS[kind]
+            target = posixpath.join(posixpath.dirname(every[0]["path"]), "index.md")
+            query = f"?audience={audience}" if audience and len(mine) < len(every) else ""
+        elif more is not None:
+            one, many, offers = ESSW_KINDS[kind].noun.split(" ", 1)[-1], ESSW_KINDS[kind].title.lower(), ""
+            target, query = more, ""
+        else:
+            raise ValueError(f"featured(): say where the full list of {ESSW_KINDS[kind].title.lower()} is (more=...)")
+        whose = f" for {FOR_WHOM[audience]}" if query else ""
+        lines += ["", f"[All {len(mine)} {one if len(mine) == 1 else many}{whose}]"
+                      f"({relative_link(here(), target)}{query}){offers}."]
         return "\n".join(lines)
 
     @env.macro
