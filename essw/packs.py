@@ -1,9 +1,12 @@
 """Printable training packs: PDFs made from the same sources as the web pages.
 
-Every workshop gets a facilitator guide and a handout pack; every case study gets a discussion
-pack with every branch and the debriefs. They are HTML from Jinja2 templates, laid out for A4 by
-print CSS (title page, page numbers, rows that never split) and turned into PDF by WeasyPrint,
-offline. A PDF is only re-rendered when its HTML changes, so rebuilding stays fast.
+Every workshop gets a facilitator guide, the participants' handouts, an evaluation form on its own
+and, when it has cards, a sheet of cards to cut out; every case study gets a facilitator copy
+(every branch, ratings, feedback and debriefs, with the page each choice leads to) and
+participants' cards (the situations and choices only). They are HTML from Jinja2 templates, laid
+out for A4 by print CSS and turned into tagged PDF (PDF/UA-1: headings, lists and tables a screen
+reader can follow, the title shown) by WeasyPrint, offline. A PDF is only re-rendered when its
+HTML changes, so rebuilding stays fast.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
-from .citing import cited
+from .citing import cited, long_date
 from .markdown_text import EXTENSION_CONFIGS, EXTENSIONS
 from .model.case import RATING_NAMES, node_title
 from .model.common import AUDIENCE_NAMES
+from .model.workshop import MATERIAL_NAMES
 
 TEMPLATES = Path(__file__).parent / "templates" / "print"
 PACKS = "packs"
@@ -31,6 +35,11 @@ PACKS = "packs"
 
 MAX_WORKERS = 4
 """At most this many PDFs are made at once (WeasyPrint needs about 100-200 MB each)."""
+
+
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged PDF for accessibility: a structure tree (headings, lists, tables), the language and the
+document title shown in the reader's title bar."""
 
 
 @dataclass(frozen=True)
@@ -42,13 +51,34 @@ class Pack:
     html: str
 
 
-def pack_files(kind: str, item_id: str) -> list[tuple[str, str]]:
-    """(filename, link text) of the packs an item has; used by the web pages to link them."""
+@dataclass(frozen=True)
+class PackFile:
+    """A pack as a page links it: the file, what it is, and who it is for."""
+
+    filename: str
+    label: str
+    purpose: str
+
+
+def has_cards(workshop: Any) -> bool:
+    return any(m.kind in ("quiz-cards", "scenario-cards") for m in workshop.materials)
+
+
+def pack_files(kind: str, item: Any) -> list[PackFile]:
+    """The packs an item has, in the order a trainer needs them; the web pages link them."""
     if kind == "workshop":
-        return [(f"{item_id}-facilitator-guide.pdf", "Facilitator guide (PDF)"),
-                (f"{item_id}-handouts.pdf", "Handouts and evaluation form (PDF)")]
+        files = [PackFile(f"{item.id}-facilitator-guide.pdf", "Facilitator guide",
+                          "the plan, notes, answers and everything to prepare"),
+                 PackFile(f"{item.id}-handouts.pdf", "Handouts", "to copy for everyone who comes")]
+        if has_cards(item):
+            files.append(PackFile(f"{item.id}-cards.pdf", "Cards to print and cut out", "several to a page, with cut lines"))
+        files.append(PackFile(f"{item.id}-evaluation-form.pdf", "Evaluation form", "one each, at the end"))
+        return files
     if kind == "case":
-        return [(f"{item_id}-discussion-pack.pdf", "Discussion pack with every branch (PDF)")]
+        return [PackFile(f"{item.id}-facilitator-copy.pdf", "Facilitator copy",
+                         "every branch with ratings, feedback, debriefs and page numbers"),
+                PackFile(f"{item.id}-participant-cards.pdf", "Participants' cards",
+                         "the situations and choices, with no ratings")]
     return []
 
 
@@ -85,15 +115,16 @@ class PackMaker:
                                 title_of=lambda i: library.entries[i].item.title if i in library.entries
                                 else library.terms[i].term,
                                 local={k: str(v) for k, v in (extra.get("local") or {}).items()},
-                                area=str(extra.get("area") or ""), example_contacts=extra.get("example_contacts") is True)
+                                area=str(extra.get("area") or ""), example_contacts=extra.get("example_contacts") is True,
+                                MATERIAL_NAMES=MATERIAL_NAMES)
         self.css = (TEMPLATES / "pack.css").read_text(encoding="utf-8")
         self.site_name = site_name
         self.block = block
 
-    def _render(self, template: str, item: Any, kind_label: str, meta: list[tuple[str, str]]) -> str:
+    def _render(self, template: str, item: Any, kind_label: str, meta: list[tuple[str, str]], **more: Any) -> str:
         return self.env.get_template(template).render(
             item=item, title=item.title, summary=self.block(item.summary), kind_label=kind_label, meta=meta,
-            css=self.css, site_name=self.site_name, reviewed=item.reviewed.strftime("%-d %B %Y"))
+            css=self.css, site_name=self.site_name, reviewed=long_date(item.reviewed), **more)
 
     def packs(self) -> list[Pack]:
         out: list[Pack] = []
@@ -101,22 +132,49 @@ class PackMaker:
             w = entry.item
             meta = [("For", ", ".join(AUDIENCE_NAMES[a] for a in w.audiences)),
                     ("Length", f"{w.duration_minutes} minutes"), ("Owner", w.owner),
-                    ("Next review due", w.review_by.strftime("%-d %B %Y"))]
-            guide, handouts = pack_files("workshop", w.id)
-            out.append(Pack(guide[0], w.title, self._render("workshop-guide.html.j2", w, "Facilitator guide", meta)))
-            out.append(Pack(handouts[0], w.title, self._render("workshop-handouts.html.j2", w, "Handouts", meta)))
+                    ("Next review due", long_date(w.review_by))]
+            files = {f.filename.removeprefix(f"{w.id}-").removesuffix(".pdf"): f for f in pack_files("workshop", w)}
+            out.append(Pack(files["facilitator-guide"].filename, w.title,
+                            self._render("workshop-guide.html.j2", w, "Facilitator guide", meta, files=files)))
+            out.append(Pack(files["handouts"].filename, w.title,
+                            self._render("workshop-handouts.html.j2", w, "Handouts", meta)))
+            if "cards" in files:
+                out.append(Pack(files["cards"].filename, w.title,
+                                self._render("workshop-cards.html.j2", w, "Cards to print and cut out", meta)))
+            out.append(Pack(files["evaluation-form"].filename, w.title,
+                            self._render("workshop-evaluation.html.j2", w, "Evaluation form", meta)))
         for entry in self.library.of_kind("case"):
             c = entry.item
             meta = [("For", ", ".join(AUDIENCE_NAMES[a] for a in c.audiences)),
                     ("Time", f"about {c.minutes} minutes to play; allow longer for discussion"),
-                    ("Owner", c.owner), ("Next review due", c.review_by.strftime("%-d %B %Y"))]
-            (name, _), = pack_files("case", c.id)
-            out.append(Pack(name, c.title, self._render("case-pack.html.j2", c, "Case discussion pack", meta)))
+                    ("Owner", c.owner), ("Next review due", long_date(c.review_by))]
+            copy, cards = pack_files("case", c)
+            numbers = {name: i for i, name in enumerate(c.nodes, 1)}
+            out.append(Pack(copy.filename, c.title, self._render("case-pack.html.j2", c, "Facilitator copy", meta,
+                                                                 card_numbers=numbers, cards_file=cards.filename)))
+            out.append(Pack(cards.filename, c.title, self._render("case-cards.html.j2", c, "Participants' cards", meta,
+                                                                  card_numbers=numbers)))
         return out
 
 
-def write_packs(packs: list[Pack], folder: Path) -> tuple[set[Path], int]:
-    """Render each pack to PDF unless its HTML is unchanged; return the files kept and how many were made.
+@dataclass(frozen=True)
+class PackSize:
+    pages: int
+    bytes: int
+
+
+def _stamp(stamp: Path) -> tuple[str, int]:
+    """(digest, pages) from a pack's stamp file; ('', 0) when it is missing or unreadable."""
+    try:
+        digest, pages = stamp.read_text(encoding="utf-8").split()
+        return digest, int(pages)
+    except (OSError, ValueError):
+        return "", 0
+
+
+def write_packs(packs: list[Pack], folder: Path) -> tuple[set[Path], int, dict[str, PackSize]]:
+    """Render each pack to PDF unless its HTML is unchanged; return the files kept, how many were
+    made, and each PDF's page count and size (the pages that link a pack show them).
 
     WeasyPrint uses one core, so several PDFs to make are shared among worker processes: a fresh
     clone's first build (every PDF new) takes about 1/cores of the time.
@@ -124,12 +182,16 @@ def write_packs(packs: list[Pack], folder: Path) -> tuple[set[Path], int]:
     folder.mkdir(parents=True, exist_ok=True)
     keep: set[Path] = set()
     todo: list[tuple[Pack, Path, Path, str]] = []
+    pages: dict[str, int] = {}
     for pack in packs:
         pdf = folder / pack.filename
         stamp = folder / f".{pack.filename}.sha256"
         digest = hashlib.sha256(pack.html.encode("utf-8")).hexdigest()
         keep.update({pdf, stamp})
-        if not (pdf.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == digest):
+        known, count = _stamp(stamp)
+        if pdf.exists() and known == digest and count:
+            pages[pack.filename] = count
+        else:
             todo.append((pack, pdf, stamp, digest))
     workers = min(len(todo), len(os.sched_getaffinity(0)), MAX_WORKERS)
     # Files WeasyPrint may read: the print templates and the generator's own folder (docs/library).
@@ -137,14 +199,14 @@ def write_packs(packs: list[Pack], folder: Path) -> tuple[set[Path], int]:
     if workers > 1:
         # 'spawn', not fork: the build may run inside 'mkdocs serve', whose threads fork would copy.
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for _ in pool.map(_render_pdf, [(pack.html, str(pdf), roots) for pack, pdf, _, _ in todo]):
-                pass
+            made = list(pool.map(_render_pdf, [(pack.html, str(pdf), roots) for pack, pdf, _, _ in todo]))
     else:
-        for pack, pdf, _, _ in todo:
-            _render_pdf((pack.html, str(pdf), roots))
-    for _, _, stamp, digest in todo:  # stamps last: an interrupted build re-renders what it did not finish
-        stamp.write_text(digest + "\n", encoding="utf-8")
-    return keep, len(todo)
+        made = [_render_pdf((pack.html, str(pdf), roots)) for pack, pdf, _, _ in todo]
+    for (pack, _, stamp, digest), count in zip(todo, made):  # stamps last: an interrupted build re-renders
+        stamp.write_text(f"{digest} {count}\n", encoding="utf-8")
+        pages[pack.filename] = count
+    sizes = {name: PackSize(count, (folder / name).stat().st_size) for name, count in pages.items()}
+    return keep, len(todo), sizes
 
 
 def local_file(url: str, roots: tuple[str, ...]) -> bool:
@@ -181,8 +243,9 @@ def _local_fetcher(roots: tuple[str, ...]) -> Any:
     return LocalOnly(allowed_protocols=("file",), allow_redirects=False)
 
 
-def _render_pdf(job: tuple[str, ...]) -> None:
-    """One PDF from its HTML, written beside the target and renamed, so no half-written PDF is left.
+def _render_pdf(job: tuple[str, ...]) -> int:
+    """One PDF from its HTML, written beside the target and renamed, so no half-written PDF is left;
+    returns its number of pages.
 
     ``job`` is (html, target) or (html, target, folders WeasyPrint may read files from); the print
     templates folder may always be read.
@@ -193,5 +256,7 @@ def _render_pdf(job: tuple[str, ...]) -> None:
     roots = tuple(dict.fromkeys((str(TEMPLATES), *(more[0] if more else ()))))
     pdf = Path(target)
     tmp = pdf.with_name(f".{pdf.name}.tmp")
-    weasyprint.HTML(string=html, base_url=str(TEMPLATES), url_fetcher=_local_fetcher(roots)).write_pdf(str(tmp))
+    document = weasyprint.HTML(string=html, base_url=str(TEMPLATES), url_fetcher=_local_fetcher(roots)).render()
+    document.write_pdf(str(tmp), pdf_variant=PDF_VARIANT)
     tmp.replace(pdf)
+    return len(document.pages)

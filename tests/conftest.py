@@ -195,12 +195,15 @@ plan:
     notes: Keep it informal.
   - minutes: 45
     activity: Questions and answers
+    uses: [flip-chart, who-is-who]
 facilitator_notes: Bring name badges.
 if_someone_discloses: Listen, and tell the DSL the same day.
 materials:
-  - Flip chart
+  - id: flip-chart
+    title: Flip chart
 handouts:
-  - title: Who is who
+  - id: who-is-who
+    title: Who is who
     text: The DSL, the ESSW and the class teacher.
 evaluation:
   - What did you find most useful?

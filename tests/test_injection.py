@@ -109,7 +109,9 @@ NOT_TEXT = {"id", "goto", "start", "item", "kind", "rating", "strength", "spectr
             "policies", "roles", "cases", "terms", "protocols", "see_also", "related_policies", "related_roles",
             "related_terms", "when", "set", "once", "flag", "op", "value", "visited", "not_visited",
             # the register of publications: ids, dates, fixed words and a checked web address
-            "publication", "type", "status", "replaced_by", "url", "checked", "in_force"}
+            "publication", "type", "status", "replaced_by", "url", "checked", "in_force",
+            # a workshop step names its materials by id
+            "uses", "answers_for"}
 
 EXPLAINER_FILE = "explainers/hostile-explainer.yml"
 KIND_OF = {"glossary.yml": "glossary", "publications.yml": "publication", "scenarios/first-day.yml": "case", "policies/consent-protocol.yml": "policy",

@@ -202,13 +202,68 @@ def test_every_workshop_has_a_facilitator_guide_and_handouts_pdf(site, library):
         assert pages >= len(w.handouts)
         for handout in w.handouts:
             assert _squash(handout.title) in _squash(text), (w.id, handout.title)
-        assert "evaluation form" in _squash(text)
+        assert "evaluation form" not in _squash(text)  # the form is a document of its own
+        pages, text, _ = _pdf_text(packs / f"{w.id}-evaluation-form.pdf")
+        for question in w.evaluation:
+            assert _squash(question)[:40] in _squash(text), (w.id, question)
 
 
-def test_every_case_has_a_discussion_pack_with_every_branch(site, library):
+def test_every_step_of_every_workshop_finds_its_materials_in_the_packs(site, library):
+    """What the plan uses is printed: cards on the cards sheet, answer sheets with the handouts,
+    answers, scenario notes and slide outlines in the guide, and every item in the guide's checklist."""
+    for entry in library.of_kind("workshop"):
+        w = entry.item
+        packs = site / "library" / "packs"
+        guide = _squash(_pdf_text(packs / f"{w.id}-facilitator-guide.pdf")[1])
+        handouts = _squash(_pdf_text(packs / f"{w.id}-handouts.pdf")[1])
+        cards_pdf = packs / f"{w.id}-cards.pdf"
+        cards = _squash(_pdf_text(cards_pdf)[1]) if cards_pdf.exists() else ""
+        for step in w.plan:
+            for used in step.uses:
+                material = w.material(used)
+                assert material is not None, (w.id, used)
+                assert _squash(material.title)[:40] in guide, (w.id, used, "not in the guide's plan or checklist")
+                kind = getattr(material, "kind", "handout")
+                if kind == "quiz-cards":
+                    for card in material.quiz:
+                        assert _squash(card.statement)[:40] in cards, (w.id, card.statement)
+                        assert _squash(card.explanation)[:40] in guide, (w.id, "answer missing", card.statement)
+                elif kind == "scenario-cards":
+                    for card in material.scenarios:
+                        assert _squash(card.title)[:40] in cards, (w.id, card.title)
+                elif kind in ("handout", "answer-sheet"):
+                    assert _squash(material.title)[:40] in handouts, (w.id, material.title)
+
+
+def test_the_reasonable_chastisement_pack_has_its_quiz_with_answers_and_its_scenario_cards(site, library):
+    from pypdf import PdfReader
+
+    w = library.entries["reasonable-chastisement"].item
+    quiz = [m for m in w.materials if m.kind == "quiz-cards"]
+    scenarios = [m for m in w.materials if m.kind == "scenario-cards"]
+    assert quiz and scenarios and sum(len(m.quiz) for m in quiz) >= 8 and sum(len(m.scenarios) for m in scenarios) >= 4
+    reader = PdfReader(str(site / "library" / "packs" / f"{w.id}-cards.pdf"))
+    pages = [_squash(page.extract_text()) for page in reader.pages]
+    text = " ".join(pages)
+    for card in [c for m in quiz for c in m.quiz]:
+        # the sentence, then (on the fold-over half of the same card) its answer and the law behind it
+        start = text.index(_squash(card.statement)[:40])
+        after = text[start:start + 1500]
+        answer = "true." if card.answer else "false."
+        assert after.index(answer) < after.index(_squash(card.explanation)[:30]), card.statement
+        if card.law:
+            assert _squash(card.law)[:30] in after, card.law
+    for card in [c for m in scenarios for c in m.scenarios]:
+        assert _squash(card.title) in text and _squash(card.questions[0])[:40] in text, card.title
+        if card.notes:
+            assert _squash(card.notes)[:40] not in text, "facilitator notes belong in the guide, not on the card"
+    assert len(reader.pages) <= len(quiz[0].quiz) // 2 + len(scenarios[0].scenarios), "several cards to a page"
+
+
+def test_every_case_has_a_facilitator_copy_with_every_branch(site, library):
     for entry in library.of_kind("case"):
         c = entry.item
-        pages, text, _ = _pdf_text(site / "library" / "packs" / f"{c.id}-discussion-pack.pdf")
+        pages, text, _ = _pdf_text(site / "library" / "packs" / f"{c.id}-facilitator-copy.pdf")
         assert pages > 0
         flat = _squash(text)
         assert _squash(c.title)[:40] in flat
@@ -217,11 +272,121 @@ def test_every_case_has_a_discussion_pack_with_every_branch(site, library):
                 assert _squash(choice.label)[:30] in flat, (c.id, choice.label)
 
 
-def test_pack_pages_link_their_pdfs(site, library):
-    for entry in library.of_kind("workshop"):
-        html = (site / "library" / "workshops" / f"{entry.item.id}.html").read_text(encoding="utf-8")
-        assert f'href="../packs/{entry.item.id}-facilitator-guide.pdf"' in html
-        assert f'href="../packs/{entry.item.id}-handouts.pdf"' in html
+def _plain(text: str) -> str:
+    """Text as a PDF shows it, for comparing: one space between words, straight quotes."""
+    for curly, straight in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"')):
+        text = text.replace(curly, straight)
+    return " ".join(text.split())
+
+
+LEADS_TO = re.compile(r"\(leads to: (.+?), card (\d+), page (\d+)\)")
+
+
+def test_every_leads_to_in_a_facilitator_copy_gives_the_page_of_that_node(site, library):
+    for entry in library.of_kind("case"):
+        c = entry.item
+        from pypdf import PdfReader
+
+        reader = PdfReader(str(site / "library" / "packs" / f"{c.id}-facilitator-copy.pdf"))
+        pages = [_plain(page.extract_text()) for page in reader.pages]
+        found = LEADS_TO.findall(" ".join(pages))
+        choices = sum(len(node.choices) for node in c.nodes.values())
+        assert len(found) == choices, (c.id, len(found), choices)
+        numbers = {str(i): name for i, name in enumerate(c.nodes, 1)}
+        for title, card, page in found:
+            name = numbers[card]
+            from essw.model.case import node_title
+
+            assert _plain(node_title(name, c.nodes[name])) == title, (c.id, title, card)
+            heading = f"{title} (card {card})"
+            assert heading in pages[int(page) - 1], (c.id, heading, "is not on page", page)
+
+
+def test_an_ending_is_never_split_from_its_debrief(site, library):
+    from pypdf import PdfReader
+
+    for entry in library.of_kind("case"):
+        c = entry.item
+        reader = PdfReader(str(site / "library" / "packs" / f"{c.id}-facilitator-copy.pdf"))
+        pages = [_plain(page.extract_text()) for page in reader.pages]
+        for i, name in enumerate(c.nodes, 1):
+            node = c.nodes[name]
+            if node.kind != "end":
+                continue
+            from essw.model.case import node_title
+
+            heading = f"Ending: {_plain(node_title(name, node))} (card {i})"
+            [at] = [i for i, p in enumerate(pages) if heading in p]
+            last_question = _plain(re.sub(r"[*_`]", "", node.debrief.questions[-1]))[:30]
+            together = last_question in pages[at][pages[at].index(heading):]
+            # an ending too long for one page starts a page of its own and runs on to the next
+            too_long = pages[at].startswith(heading) and at + 1 < len(pages) and last_question in pages[at + 1]
+            assert together or too_long, (c.id, name, "debrief split from its ending")
+
+
+def test_participants_cards_have_every_situation_and_choice_and_no_rating(site, library):
+    for entry in library.of_kind("case"):
+        c = entry.item
+        pages, text, _ = _pdf_text(site / "library" / "packs" / f"{c.id}-participant-cards.pdf")
+        flat = _squash(text)
+        for node in c.nodes.values():
+            for choice in node.choices:
+                assert _squash(choice.label)[:30] in flat, (c.id, choice.label)
+                assert _squash(choice.feedback)[:40] not in flat, (c.id, "feedback on a participant's card")
+        for giveaway in ("strong practice", "[acceptable]", "[risky]", "feedback:", "leads to:", "debrief"):
+            assert giveaway not in flat, (c.id, giveaway)
+
+
+def test_every_pack_is_a_tagged_pdf_with_its_title_shown(site):
+    from pypdf import PdfReader
+
+    packs = sorted((site / "library" / "packs").glob("*.pdf"))
+    assert len(packs) >= 50
+    for pdf in packs:
+        reader = PdfReader(str(pdf))
+        root = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in root, pdf.name
+        assert bool(root["/MarkInfo"]["/Marked"]), pdf.name
+        assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]), pdf.name
+        assert root["/Lang"] == "en-GB", pdf.name
+        assert reader.metadata.title and len(reader.metadata.title) > 3, pdf.name
+        # headings and lists are tagged as such, so a screen reader can move through them
+        tree = str(_struct_kinds(root["/StructTreeRoot"]))
+        assert "/H1" in tree or "/H2" in tree, pdf.name
+
+
+def _struct_kinds(node, seen=None) -> set:
+    seen = set() if seen is None else seen
+    node = node.get_object()
+    if "/S" in node:
+        seen.add(str(node["/S"]))
+    kids = node.get("/K")
+    for kid in (kids if isinstance(kids, list) else [kids] if kids is not None else []):
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if hasattr(kid, "get"):
+            _struct_kinds(kid, seen)
+    return seen
+
+
+def test_pack_pages_link_their_pdfs_at_the_top_with_pages_and_size(site, library):
+    from pypdf import PdfReader
+
+    from essw.packs import pack_files
+
+    for kind, folder in (("workshop", "workshops"), ("case", "case-studies")):
+        for entry in library.of_kind(kind):
+            page = (site / "library" / folder / f"{entry.item.id}.html").read_text(encoding="utf-8")
+            box = page.index('class="essw-packs"')
+            assert box < page.index('id="learning-outcomes"' if kind == "workshop" else 'id="what-you-will-learn"')
+            for f in pack_files(kind, entry.item):
+                pdf = site / "library" / "packs" / f.filename
+                pages = len(PdfReader(str(pdf)).pages)
+                size = pdf.stat().st_size
+                shown = f"{max(1, round(size / 1024))} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+                words = f"{pages} page{'s' if pages != 1 else ''}, {shown}"
+                link = f'href="../packs/{f.filename}"'
+                assert link in page[box:], (entry.item.id, f.filename)
+                assert words in page[box:page.index("</div>", box)], (entry.item.id, f.filename, words)
 
 
 def test_parents_guides_say_who_checked_them_in_words(site, library):

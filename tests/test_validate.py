@@ -224,6 +224,39 @@ def test_workshop_minutes_must_add_up(project):
     assert problem.message == "the session plan adds up to 55 minutes but the workshop says 60 minutes"
 
 
+def test_a_step_that_uses_a_material_the_pack_lacks_fails_at_that_line(project):
+    project.replace(WORKSHOP, "uses: [flip-chart, who-is-who]", "uses: [flip-chart, quiz-crads]")
+    found = problems(project)
+    missing = [p for p in found if "quiz-crads" in p.message]
+    assert len(missing) == 1, [p.format() for p in found]
+    problem = missing[0]
+    line = project.line_of(WORKSHOP, "uses: [flip-chart, quiz-crads]")
+    assert (problem.path, problem.line, problem.column) == (WORKSHOP, line, 24)
+    assert problem.field_path == "plan[2].uses[2]"
+    assert problem.message == "this step uses 'quiz-crads', but the workshop has no material or handout with that id"
+    # and the handout nobody uses any more is named, as a warning
+    [unused] = [p for p in found if p is not problem]
+    assert unused.severity == "warning" and unused.message == "no step of the plan uses 'who-is-who'"
+
+
+def test_a_material_must_have_what_its_kind_needs(project):
+    project.replace(WORKSHOP, "  - id: flip-chart\n    title: Flip chart\n",
+                    "  - id: flip-chart\n    kind: quiz-cards\n    title: Flip chart\n")
+    problem = only(project)
+    assert problem.line == project.line_of(WORKSHOP, "  - id: flip-chart")
+    assert "a material of kind 'quiz-cards' needs 'quiz:'" in problem.message
+
+
+def test_an_answer_sheet_must_be_for_quiz_cards_in_the_same_workshop(project):
+    project.replace(WORKSHOP, "  - id: flip-chart\n    title: Flip chart\n",
+                    "  - id: flip-chart\n    title: Flip chart\n"
+                    "  - id: sheet\n    kind: answer-sheet\n    title: Answers\n    answers_for: flip-chart\n")
+    found = [p for p in problems(project) if "answer sheet" in p.message]
+    assert len(found) == 1
+    assert found[0].line == project.line_of(WORKSHOP, "answers_for: flip-chart")
+    assert found[0].message == "this answer sheet is for 'flip-chart', which is not quiz cards in this workshop"
+
+
 # -- case graphs --------------------------------------------------------------------------------------
 
 def test_case_start_must_exist(project):

@@ -272,7 +272,8 @@
     var copy = el("div", { className: "essw-step" });
     var state = this.state;
     Array.prototype.forEach.call(section.children, function (child) {
-      if (child.classList.contains("essw-choices") || child.classList.contains("essw-choices-title")) return;
+      if (child.classList.contains("essw-choices") || child.classList.contains("essw-choices-title") ||
+          child.classList.contains("essw-discuss")) return; // group questions are for facilitator mode
       if (child.classList.contains("essw-variant")) {
         if (!holds(JSON.parse(child.getAttribute("data-when")), state)) return;
         var v = child.cloneNode(true);
@@ -740,4 +741,14 @@
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
+
+  /* For facilitator mode (group-mode.js): the same condition rule, and a case's scenes whether or not
+   * they are out of the page. */
+  window.esswCaseEngine = {
+    holds: holds,
+    scenes: function (root) {
+      var all = root.esswScenes ? root.esswScenes.nodes : Array.prototype.slice.call(root.children);
+      return all.filter(function (s) { return s.matches("section.essw-node"); });
+    }
+  };
 })();

@@ -86,6 +86,8 @@ class Node(Strict):
     variants: list[Variant] = Field(default_factory=list, description="Text shown only when its condition holds.")
     choices: list[Choice] = Field(default_factory=list, description="What the learner can do next.")
     debrief: Debrief | None = Field(None, description="For an ending: the debrief.")
+    discuss: list[Line] = Field(default_factory=list, description="Questions for a group at this point, shown when a "
+                                                                  "trainer runs the case with a room (optional).")
 
 
 def node_title(name: str, node: "Node") -> str:
