@@ -584,6 +584,15 @@ def serve(folder: Path):
         server.close()
 
 
+def watch(page):
+    """Record what a page asks for (page.requested) and every script error (page.errors)."""
+    page.requested = []
+    page.errors = []
+    page.on("request", lambda request: page.requested.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page
+
+
 @pytest.fixture
 def watched_page(browser):
     """A desktop-sized page in a fresh context that lists every address it requests (page.requested)."""

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from conftest import (CHROMIUM_PATH, HOME_VISIT, HOME_VISIT_FILE, HOME_VISIT_PAGE, REPO, Project,
-                      SiteServer, add_home_visit, make_project, serve, use_instant_navigation)
+                      SiteServer, add_home_visit, make_project, serve, use_instant_navigation, watch)
 from essw.checks.casegraph import holds as python_holds
 from essw.model.case import Condition
 
@@ -58,17 +58,9 @@ def case_url(server) -> str:
     return f"{server.url}/{HOME_VISIT_PAGE}.html"
 
 
-def _watch(page):
-    page.requested = []
-    page.errors = []
-    page.on("request", lambda request: page.requested.append(request.url))
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    return page
-
-
 @pytest.fixture
 def page(context):
-    return _watch(context.new_page())
+    return watch(context.new_page())
 
 
 # -- helpers ------------------------------------------------------------------------------------------
@@ -422,7 +414,7 @@ def test_editing_the_case_discards_old_progress(browser, engine_site, server, ca
     shutil.copytree(engine_site.root, copy.root)
     context = browser.new_context()
     try:
-        page = _watch(context.new_page())
+        page = watch(context.new_page())
         open_case(page, case_url)
         choose(page, "Explain why you have come")
         proceed(page)
@@ -558,7 +550,7 @@ def _axe(page, label):
 def test_axe_finds_no_violations_while_playing(browser, case_url, scheme):
     context = browser.new_context(color_scheme=scheme)
     try:
-        page = _watch(context.new_page())
+        page = watch(context.new_page())
         open_case(page, case_url)
         # Material follows the colour scheme: the page is really in the scheme under test
         expected = "slate" if scheme == "dark" else "default"
@@ -620,7 +612,7 @@ def instant_site(tmp_path_factory):
 def test_player_starts_after_instant_navigation(browser, instant_site):
     context = browser.new_context()
     try:
-        page = _watch(context.new_page())
+        page = watch(context.new_page())
         page.goto(f"{instant_site.url}/", wait_until="networkidle")
         assert page.evaluate("typeof window.document$") == "object"
         page.evaluate("window.__noReload = 'still here'")

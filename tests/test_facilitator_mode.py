@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import markdown
 import pytest
 
-from conftest import CHROMIUM_PATH, GOVERNANCE, HOME_VISIT_PAGE, REPO, Project, add_home_visit, make_project, serve
+from conftest import CHROMIUM_PATH, GOVERNANCE, HOME_VISIT_PAGE, REPO, Project, add_home_visit, make_project, serve, watch
 from essw.checks.casegraph import holds as python_holds
 from essw.model.case import Condition
 from test_case_engine import _axe  # the engine tests' axe run (WCAG 2.2 A and AA)
@@ -130,19 +130,11 @@ def case_url(server) -> str:
     return f"{server.url}/{HOME_VISIT_PAGE}.html"
 
 
-def _watch(page):
-    page.requested = []
-    page.errors = []
-    page.on("request", lambda request: page.requested.append(request.url))
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    return page
-
-
 @pytest.fixture
 def projector(browser):
     """A 1280 x 720 window (a projector's), which may download files."""
     context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
-    yield _watch(context.new_page())
+    yield watch(context.new_page())
     context.close()
 
 
@@ -647,7 +639,7 @@ def test_notes_and_view_show_case_text_as_text(projector, server):
 def test_works_from_a_folder(browser, group_site):
     context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True, offline=True)
     try:
-        page = _watch(context.new_page())
+        page = watch(context.new_page())
         url = group_site.path(f"site/{HOME_VISIT_PAGE}.html").as_uri()
         open_group(page, url)
         for key in ("1", "r", "ArrowRight", "3", "r", "ArrowRight"):
@@ -667,7 +659,7 @@ def test_works_from_a_folder(browser, group_site):
 def test_axe_finds_nothing_in_the_view(browser, case_url, scheme):
     context = browser.new_context(viewport={"width": 1280, "height": 720}, color_scheme=scheme)
     try:
-        page = _watch(context.new_page())
+        page = watch(context.new_page())
         page.goto(case_url, wait_until="load")
         page.locator(".essw-group-open-btn").wait_for()
         problems = _axe(page, "the page with its button")
@@ -695,7 +687,7 @@ def test_axe_finds_nothing_in_the_view(browser, case_url, scheme):
 def test_phone_sized_window_still_works(browser, case_url):
     context = browser.new_context(viewport={"width": 375, "height": 740}, accept_downloads=True)
     try:
-        page = _watch(context.new_page())
+        page = watch(context.new_page())
         open_group(page, case_url)
         for key in ("1", "r"):
             page.keyboard.press(key)
@@ -729,7 +721,7 @@ def repo_server(repo_site):
 def test_abdi_played_through_with_the_checkers_rules(repo_server, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
     try:
-        page = _watch(context.new_page())
+        page = watch(context.new_page())
         url = f"{repo_server.url}/library/case-studies/abdi.html"
         open_group(page, url)
         # a long scene is read by scrolling the view with the keyboard

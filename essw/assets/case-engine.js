@@ -31,7 +31,7 @@
       else if (k === "className") node.className = attrs[k];
       else node.setAttribute(k, attrs[k]);
     });
-    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    (children || []).forEach(function (c) { if (c) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
     return node;
   }
 
@@ -742,10 +742,10 @@
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 
-  /* For facilitator mode (group-mode.js): the same condition rule, and a case's scenes whether or not
-   * they are out of the page. */
+  /* For facilitator mode (group-mode.js): the same condition rule, the same safe Markdown and element
+   * helpers, and a case's scenes whether or not they are out of the page. */
   window.esswCaseEngine = {
-    holds: holds,
+    holds: holds, md: md, el: el, button: button, has: has, isObj: isObj, only: only,
     scenes: function (root) {
       var all = root.esswScenes ? root.esswScenes.nodes : Array.prototype.slice.call(root.children);
       return all.filter(function (s) { return s.matches("section.essw-node"); });

@@ -22,40 +22,16 @@
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December"];
 
-  function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
-  function isObj(x) { return !!x && typeof x === "object" && !Array.isArray(x); }
-  function only(o, keys) { return isObj(o) && Object.keys(o).every(function (k) { return keys.indexOf(k) >= 0; }); }
+  // Shared with the learner's player (case-engine.js loads first): the same rules, the same safe text.
+  var engine = window.esswCaseEngine;
+  if (!engine || typeof engine.md !== "function") return;
+  var has = engine.has, isObj = engine.isObj, only = engine.only, el = engine.el, button = engine.button, md = engine.md;
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function isoDate(d) { return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()); }
   function longDate(d) { return d.getDate() + " " + MONTHS[d.getMonth()] + " " + d.getFullYear(); }
   function clock(ms) { var d = new Date(ms); return pad(d.getHours()) + ":" + pad(d.getMinutes()); }
   function words(text) { return String(text).replace(/\s+/g, " ").trim(); }
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else if (k === "className") node.className = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { if (c) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
-    return node;
-  }
-
-  function button(label, cls, onClick) {
-    var b = el("button", { type: "button", className: "md-button essw-btn " + (cls || ""), text: label });
-    b.addEventListener("click", onClick);
-    return b;
-  }
-
-  /* Text for the notes that can make no Markdown structure (the rule of case-engine.js's md()): Markdown's
-   * punctuation is escaped, '<' and '&' cannot start HTML or an entity, and a line cannot begin a list,
-   * a heading underline or a fence. */
-  function md(text) {
-    return String(text).trim().replace(/[\\`*_#>\[\]|]|&(?=[#\w])|</g, function (c) {
-      return c === "<" ? "&lt;" : c === "&" ? "&amp;" : "\\" + c;
-    }).replace(/^[-+=~]/, "\\$&").replace(/^(\d+)\./, "$1\\.");
-  }
   function line(text) { return md(words(text)); }
 
   /* -- the session: the room's steps, replayed from the start to know where the room is ------------------ */
