@@ -257,9 +257,8 @@ def describe_when(case: Any, value: Any) -> str:
 
 def size_words(size: Any) -> str:
     """'12 pages, 180 KB': what a trainer needs to know before printing or downloading."""
-    kb = max(1, round(size.bytes / 1024))
-    amount = f"{kb} KB" if kb < 1024 else f"{size.bytes / 1024 / 1024:.1f} MB"
-    return f"{size.pages} page{'s' if size.pages != 1 else ''}, {amount}"
+    kb = max(1, round(size.bytes / 1024))  # always kB, as one unit to compare (lower-case k: not an abbreviation to explain)
+    return f"{size.pages} page{'s' if size.pages != 1 else ''}, {kb:,} kB"
 
 
 class Generator:
@@ -448,8 +447,11 @@ class Generator:
         kind = KINDS["glossary"]
         glossary = self.library.glossary
         terms = sorted(self.library.terms.values(), key=lambda t: t.term.lower())
+        letters: dict[str, str] = {}  # first letter -> the first term's id: A to Z links to jump on a phone
+        for t in terms:
+            letters.setdefault(t.term[:1].upper() if t.term[:1].isalpha() else "#", t.id)
         return self.render("glossary.md.j2", page_path(kind), kind=kind, glossary=glossary, terms=terms,
-                           review=self.review_state(glossary) if glossary else None,
+                           letters=letters, review=self.review_state(glossary) if glossary else None,
                            front=front_matter(title=kind.title, search=search_front("glossary")))
 
     def changes(self) -> list[Any]:

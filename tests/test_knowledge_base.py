@@ -184,3 +184,17 @@ def test_every_protocol_has_a_case_study_that_uses_it(library):
     from_cases = set().union(*(refs(e) for e in library.of_kind("case")))
     for entry in library.of_kind("policy"):
         assert entry.item.id in from_cases, f"no case study links to the protocol {entry.item.id}"
+
+
+def test_the_glossary_a_to_z_links_jump_to_the_first_term_of_each_letter(site, library):
+    page = (site / "library" / "glossary" / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="essw-az"[^>]*>(.*?)</nav>', page, re.S)
+    assert nav, "no A to Z links"
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', nav.group(1))
+    terms = sorted(library.terms.values(), key=lambda t: t.term.lower())
+    expected = {}
+    for t in terms:
+        expected.setdefault(t.term[:1].upper(), t.id)
+    assert [(letter, target) for target, letter in links] == list(expected.items())
+    for target, _ in links:
+        assert f'id="{target}"' in page, target

@@ -382,8 +382,7 @@ def test_pack_pages_link_their_pdfs_at_the_top_with_pages_and_size(site, library
                 pdf = site / "library" / "packs" / f.filename
                 pages = len(PdfReader(str(pdf)).pages)
                 size = pdf.stat().st_size
-                shown = f"{max(1, round(size / 1024))} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
-                words = f"{pages} page{'s' if pages != 1 else ''}, {shown}"
+                words = f"{pages} page{'s' if pages != 1 else ''}, {max(1, round(size / 1024)):,} kB"
                 link = f'href="../packs/{f.filename}"'
                 assert link in page[box:], (entry.item.id, f.filename)
                 assert words in page[box:page.index("</div>", box)], (entry.item.id, f.filename, words)
