@@ -386,6 +386,11 @@ def test_pack_pages_link_their_pdfs_at_the_top_with_pages_and_size(site, library
                 link = f'href="../packs/{f.filename}"'
                 assert link in page[box:], (entry.item.id, f.filename)
                 assert words in page[box:page.index("</div>", box)], (entry.item.id, f.filename, words)
+            # printed, the page says where its packs are (the links themselves do not print)
+            site_url = yaml.safe_load(re.search(r"^site_url: .*$", (REPO / "mkdocs.yml").read_text(encoding="utf-8"),
+                                                re.M).group(0))["site_url"]
+            own = f"{site_url}library/{folder}/{entry.item.id}.html"
+            assert f'<p class="essw-print-only">The printable packs for this page are on the website: {own}</p>' in page
 
 
 def test_parents_guides_say_who_checked_them_in_words(site, library):
