@@ -188,7 +188,7 @@ def test_every_protocol_has_a_case_study_that_uses_it(library):
 
 def test_the_glossary_a_to_z_links_jump_to_the_first_term_of_each_letter(site, library):
     page = (site / "library" / "glossary" / "index.html").read_text(encoding="utf-8")
-    nav = re.search(r'<nav class="essw-az"[^>]*>(.*?)</nav>', page, re.S)
+    nav = re.search(r'<nav[^>]*class="essw-az"[^>]*>(.*?)</nav>', page, re.S)
     assert nav, "no A to Z links"
     links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', nav.group(1))
     terms = sorted(library.terms.values(), key=lambda t: t.term.lower())
