@@ -42,10 +42,12 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
+from essw.kinds import KINDS  # noqa: E402
 
 GZIP_LEVEL = 6  # what web servers use by default (nginx gzip_comp_level 1..9; Apache/Caddy ~6)
-SOURCE_DIRS = ["scenarios", "policies", "roles", "workshops", "paths", "explainers"]
-SOURCE_FILES = ["glossary.yml", "publications.yml"]
+SOURCE_DIRS = [k.folder for k in KINDS.values() if not k.single_page]
+SOURCE_FILES = [k.folder for k in KINDS.values() if k.single_page]
+"""Every source the registry knows (essw/kinds.py): folders of items, and the glossary and register files."""
 PROJECT_FILES = ["mkdocs.yml", "overrides", "macros"]
 BASE_CASES = len(list((REPO / "scenarios").glob("*.yml")))
 TARGETS = {"ratio_at": 1000, "ratio": 1.2, "page_kb": 150, "engine_gz_kb": 15, "linear_tolerance": 1.3}

@@ -9,10 +9,7 @@ removed on every run.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import html
 import json
-import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,32 +18,24 @@ from typing import Any
 import jinja2
 import yaml
 
-from .checks.casegraph import conditions, decisions_left
+from .case_view import case_data, describe_when
 from .changes import all_changes, atom_feed, usable_site_url
 from .checks.settings import site_config, site_extra
-from .model import KINDS, Kind
 from .citing import cited, long_date, standing
-from .model.publication import STATUS_NAMES, TYPE_NAMES
+from .kinds import KINDS, Kind
+from .layout import (ABBREVIATIONS_FILE, ASSETS, FEED, INDEX_FILE, MARKER, NAV_FILE, OUTPUT, PACKS, WHATS_NEW,
+                     in_parents_section, page_path, relative_link)
+from .library import Library
+from .markdown_text import attr, inline, plain, safe_markdown
 from .model.case import LEVEL_NAMES, RATING_NAMES, node_title
-from .model.workshop import MATERIAL_NAMES
-from .model.policy import PROCESS_NAMES
 from .model.common import AUDIENCE_NAMES
-from .sources import Library
-
-OUTPUT = "library"
-"""Folder under docs/ that belongs to the generator; hand-written pages never go here."""
-
-MARKER = ".generated-by-essw"
-NAV_FILE = ".nav.yml"
-ABBREVIATIONS_FILE = ".abbreviations.md"
-INDEX_FILE = ".index.json"
-WHATS_NEW = f"{OUTPUT}/whats-new/index.md"
-FEED = f"{OUTPUT}/whats-new/feed.xml"
-"""The 'What's new' page and its Atom feed, under docs/."""
-"""What the macros for hand-written pages need, so the site engine never re-reads the sources."""
+from .model.play import conditions
+from .model.policy import PROCESS_NAMES
+from .model.publication import STATUS_NAMES, TYPE_NAMES
+from .model.workshop import MATERIAL_NAMES
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
-ASSETS = Path(__file__).parent / "assets"
+ASSET_FILES = Path(__file__).parent / "assets"
 
 # Hand-written sections, in the order readers meet them, before the generated sections.
 AUDIENCE_SECTIONS = [
@@ -54,24 +43,6 @@ AUDIENCE_SECTIONS = [
     ("School staff", "school-staff"),
     ("Parents and carers", "parents-and-carers"),
 ]
-GENERATED_ORDER = ["case", "policy", "role", "workshop", "path", "glossary", "publication"]
-AUDIENCE_KINDS = {"parents-and-carers": "explainer"}
-"""Generated pages that sit inside a hand-written audience section rather than a section of their own."""
-
-SEARCH_BOOST = {"explainer": 3, "policy": 2, "role": 2, "workshop": 1.5, "path": 1.5, "glossary": 1.5, "case": 1,
-                "publication": 1}
-"""How much a match on each kind's page counts in the site search (the page's ``data-pagefind-weight``).
-
-Case studies are long stories that mention nearly every topic in passing, so on equal words the
-pages that explain a topic (a parents' explainer, a protocol, a role guide) should come first.
-Measured with tests/search_queries.yml; see the closing note of issue 12.
-"""
-
-SEARCH_LABELS = {"explainer": ("Parents and carers", "Plain-language guide"), "policy": ("Professionals", "Protocol"),
-                 "role": ("Professionals", "Role guide"), "workshop": ("Professionals", "Workshop"),
-                 "path": ("Professionals", "Induction path"), "glossary": ("Everyone", "Glossary"),
-                 "case": ("Professionals", "Case study"), "publication": ("Professionals", "Law and guidance")}
-"""Who each kind's page is written for, and what it is: shown on every search result."""
 
 
 ABUSE_TAGS = frozenset({"child protection", "domestic abuse", "physical abuse", "sexual abuse", "emotional abuse",
@@ -86,18 +57,10 @@ def needs_quick_exit(kind: str, item: Any) -> bool:
     return kind == "explainer" or bool(ABUSE_TAGS & {plain(t).lower() for t in getattr(item, "tags", [])})
 
 
-PARENTS_SECTION = ("parents-and-carers/", f"{OUTPUT}/parents/")
-"""Where parents' pages live under docs/: the hand-written section and the generated explainers.
-overrides/partials/footer.html keeps its 'Previous' and 'Next' inside these folders."""
-
-
-def in_parents_section(path: str) -> bool:
-    return path.lstrip("/").startswith(PARENTS_SECTION)
-
-
 def search_front(kind: str) -> dict[str, Any]:
-    audience, label = SEARCH_LABELS[kind]
-    return {"boost": SEARCH_BOOST[kind], "audience": audience, "kind": label}
+    """What the search index is told about a kind's page (read by essw/search.py from its front matter)."""
+    search = KINDS[kind].search
+    return {"boost": search.boost, "audience": search.audience, "kind": search.label}
 
 ABBREVIATION_LIKE = re.compile(r"^[A-Z][A-Z0-9&-]{1,11}$")
 """An 'also called' name that is a short form in capitals, so it gets a tooltip like an abbreviation."""
@@ -121,77 +84,6 @@ class Page:
     text: str
 
 
-def page_path(kind: Kind, item_id: str | None = None) -> str:
-    """Where an item's page lives, relative to docs/."""
-    if item_id is None or kind.name in ("glossary", "publication"):
-        return f"{OUTPUT}/{kind.section}/index.md"
-    return f"{OUTPUT}/{kind.section}/{item_id}.md"
-
-
-def relative_link(from_page: str, to_page: str, anchor: str = "") -> str:
-    link = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
-    return link + (f"#{anchor}" if anchor else "")
-
-
-def safe_markdown(text: Any) -> str:
-    """Author text is Markdown, never raw HTML or attributes.
-
-    '<' and '&' are escaped so no tag can be injected, and '{' '}' become entities so the
-    attribute-list syntax (``{: onclick=...}``) and template syntax (``{{ }}``) stay plain text.
-    Code spans and fenced blocks that Python-Markdown itself confirms as code keep the author's
-    characters, since Markdown escapes code on its own (essw/markdown_text.py explains how).
-    """
-    if text is None:
-        return ""
-    from .markdown_text import author_markdown
-
-    return author_markdown(_close_fences(str(text)))
-
-
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-
-
-def _close_fences(text: str) -> str:
-    """Close a code fence the author left open, so it cannot run on into the rest of the page.
-
-    Without this, an unclosed fence in one field and another in a later field turn everything
-    between them, the page's own markup included, into one code block.
-    """
-    open_fence = ""
-    for line in text.split("\n"):
-        match = _FENCE.match(line)
-        if not match:
-            continue
-        fence = match.group(1)
-        if not open_fence:
-            open_fence = fence
-        elif fence[0] == open_fence[0] and len(fence) >= len(open_fence) and not line.strip(" `~"):
-            open_fence = ""
-    return f"{text}\n{open_fence}" if open_fence else text
-
-
-def plain(text: Any) -> str:
-    """Text for HTML the theme writes without escaping (page titles, navigation, meta tags)."""
-    escaped = html.escape(re.sub(r"\s+", " ", str(text)).strip(), quote=True)
-    return escaped.replace("{", "&#123;").replace("}", "&#125;")  # never template syntax either
-
-
-def inline(text: Any) -> str:
-    """Author text for one line (a list entry, a label): Markdown-safe and on one line.
-
-    Several fields may share the line, so its code is written to pair only with itself.
-    """
-    if text is None:
-        return ""
-    from .markdown_text import author_markdown
-
-    return author_markdown(re.sub(r"\s*\n\s*", " ", _close_fences(str(text))).strip(), one_line=True)
-
-
-def attr(text: Any) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def front_matter(**fields: Any) -> str:
     """YAML front matter written as JSON values, which YAML reads exactly and safely."""
     lines = ["---"]
@@ -209,50 +101,9 @@ CPD_GUIDANCE = "swe-cpd"
 """The register entry for Social Work England's CPD guidance, which the CPD record follows."""
 
 
-def case_data(case: Any) -> dict[str, Any]:
-    """What the browser engine needs to play a case; the text itself stays in the page's HTML."""
-    def when(value: Any) -> Any:
-        conds = [c.model_dump(exclude_none=True) for c in conditions(value)]
-        return conds or None
-
-    nodes = {}
-    for name, node in case.nodes.items():
-        nodes[name] = {
-            "title": node_title(name, node),
-            "kind": node.kind,
-            "choices": [{"label": c.label, "goto": c.goto, "rating": c.rating, "set": c.set,
-                         "when": when(c.when), "once": c.once} for c in node.choices],
-        }
-    data = {"id": case.id, "title": case.title, "start": case.start, "outcomes": list(case.learning_outcomes),
-            "left": decisions_left(case), "nodes": nodes}
-    # The hash covers the whole source, so any edit makes saved progress start again.
-    source = json.dumps(case.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    data["hash"] = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
-    return data
-
-
 def script_json(data: Any) -> str:
     """JSON that is safe inside a <script> element: no '<' can close it early."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-
-
-def describe_when(case: Any, value: Any) -> str:
-    """A condition in words, for readers without JavaScript: 'If Mum agreed to work with you'."""
-    parts = []
-    for c in conditions(value):
-        if c.visited:
-            parts.append(f"you have been to '{node_title(c.visited, case.nodes[c.visited])}'" if c.visited in case.nodes else c.visited)
-        elif c.not_visited:
-            parts.append(f"you have not been to '{node_title(c.not_visited, case.nodes[c.not_visited])}'" if c.not_visited in case.nodes else c.not_visited)
-        else:
-            meaning = case.flags.get(c.flag, c.flag.replace("_", " "))
-            if c.value is True and c.op == "==" or c.value is False and c.op == "!=":
-                parts.append(meaning)
-            elif c.value is False and c.op == "==" or c.value is True and c.op == "!=":
-                parts.append(f"not: {meaning}")
-            else:
-                parts.append(f"{meaning} {c.op} {c.value}")
-    return "If " + " and ".join(parts)
 
 
 def size_words(size: Any) -> str:
@@ -269,7 +120,7 @@ class Generator:
         self.site_url = usable_site_url(site_url)
         self.today = today or dt.date.today()
         self.internal = internal
-        self._backlinks = self._index_backlinks()
+        self._backlinks = library.backlinks()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
             undefined=jinja2.StrictUndefined,
@@ -279,7 +130,7 @@ class Generator:
             lstrip_blocks=True,
         )
         self.env.filters.update(md=safe_markdown, inline=inline, attr=attr, tojson=json.dumps,
-                                published=self.published)
+                                published=library.published)
         self.env.globals.update(
             AUDIENCE_NAMES=AUDIENCE_NAMES, LEVEL_NAMES=LEVEL_NAMES, RATING_NAMES=RATING_NAMES, KINDS=KINDS,
             MATERIAL_NAMES=MATERIAL_NAMES,
@@ -292,7 +143,7 @@ class Generator:
 
     def pack_links(self, kind: str, item: Any) -> list[dict[str, str]]:
         """The packs an item has, linked from its page with their page count and size when known."""
-        from .packs import PACKS, pack_files
+        from .packs import pack_files
 
         return [{"href": f"../{PACKS}/{f.filename}", "label": f.label, "purpose": f.purpose,
                  "size": size_words(self.pack_sizes[f.filename]) if f.filename in self.pack_sizes else ""}
@@ -312,16 +163,6 @@ class Generator:
         """Ids of items of a kind that link to this item, so every page shows where it is used."""
         return self._backlinks.get(item_id, {}).get(kind, [])
 
-    def _index_backlinks(self) -> dict[str, dict[str, list[str]]]:
-        from .checks.references import _walk  # the same walk that checks references
-
-        index: dict[str, dict[str, list[str]]] = {}
-        for entry in sorted(self.library.entries.values(), key=lambda e: e.item.title.lower()):
-            for ref in dict.fromkeys(ref for _, _, ref in _walk(entry.doc.data, ())):
-                if ref != entry.item.id:
-                    index.setdefault(ref, {}).setdefault(entry.kind.name, []).append(entry.item.id)
-        return index
-
     def cited(self, sources: list[Any]) -> list[dict[str, Any]]:
         return cited(self.library.publications, sources)
 
@@ -330,7 +171,7 @@ class Generator:
         index: dict[str, list[tuple[str, str | None]]] = {}
         cites: list[tuple[str, Any]] = [(e.item.id, e.item) for e in self.library.entries.values()]
         cites += [(t.id, t) for t in self.library.terms.values()]
-        for ref_id, model in sorted(cites, key=lambda c: self.title_of(c[0]).lower()):
+        for ref_id, model in sorted(cites, key=lambda c: self.library.title_of(c[0]).lower()):
             for cite in model.sources:
                 uses = index.setdefault(cite.publication, [])
                 if (ref_id, cite.part) not in uses:
@@ -341,15 +182,6 @@ class Generator:
         """The regulator's CPD guidance, as the register names it: the case player's CPD record follows it."""
         pub = self.library.publications.get(CPD_GUIDANCE)
         return {"title": pub.title, "publisher": pub.publisher, "url": pub.url or ""} if pub else None
-
-    def published(self, ids: list[str]) -> list[str]:
-        """The ids this build publishes: links to internal items vanish from the public build."""
-        return [i for i in ids if i in self.library.entries or i in self.library.terms]
-
-    def title_of(self, item_id: str) -> str:
-        if item_id in self.library.entries:
-            return self.library.entries[item_id].item.title
-        return self.library.terms[item_id].term
 
     def audience_tags_for(self, item: Any, kind: Kind) -> list[str]:
         """The tags that say who a page is for (and a case's level of need), shown apart from topics."""
@@ -377,15 +209,17 @@ class Generator:
         text = self.env.get_template(template).render(
             link=link, register_link=relative_link(path, page_path(KINDS["publication"])),
             on_parents_page=in_parents_section(path),
-            title_of=self.title_of, internal=self.internal, mentioned_by=self.mentioned_by, is_published=lambda i: bool(self.published([i])),
+            title_of=self.library.title_of, internal=self.internal, mentioned_by=self.mentioned_by,
+            is_published=lambda i: bool(self.library.published([i])),
             cpd_guidance=self.cpd_guidance(), site_url=self.site_url or "", page_path=path, **context)
         return Page(path, text)
 
     # -- pages -------------------------------------------------------------------------------------
     def pages(self) -> list[Page]:
         out: list[Page] = self.explainer_pages() + [self.whats_new_page()]
-        for name in GENERATED_ORDER:
-            kind = KINDS[name]
+        for name, kind in KINDS.items():
+            if kind.in_audience_section:
+                continue  # its pages are made with their audience section's (explainer_pages)
             if name == "glossary":
                 out.append(self.glossary_page())
                 continue
@@ -399,23 +233,23 @@ class Generator:
             def listed(group: list[Any]) -> list[tuple[Any, str]]:
                 return [(e.item, relative_link(index_path, page_path(kind, e.item.id))) for e in group]
 
-            audience = SEARCH_LABELS[name][0]
+            audience = kind.search.audience
             # In search a list comes below the pages it lists. Case studies and workshops are a table to
             # scan and filter, as wide as the page (no contents column beside it).
-            table = name in LIST_TABLES
+            table = kind.index == "table"
             index_front = front_matter(title=kind.title, hide=["toc"] if table else None,
                                        search={"boost": 0.5, "audience": audience, "kind": "List of pages"})
             if table:
                 out.append(self.render(f"{name}-index.md.j2", index_path, kind=kind, front=index_front,
-                                       table=list_table(self, name, entries, index_path)))
+                                       table=list_table(self, kind, entries, index_path)))
             else:
                 groups = ([(stage, listed(group)) for stage, group in self.policies_by_process()]
-                          if name == "policy" else [("", listed(entries))])
+                          if kind.index == "grouped" else [("", listed(entries))])
                 out.append(self.render("index.md.j2", index_path, kind=kind, groups=groups, front=index_front))
             for entry in entries:
                 item = entry.item
                 path = page_path(kind, item.id)
-                out.append(self.render(f"{name}.md.j2", path, item=item, kind=kind,
+                out.append(self.render(kind.template, path, item=item, kind=kind,
                                        review=self.review_state(item),
                                        front=front_matter(title=plain(item.title), description=plain(item.summary),
                                                           tags=self.tags_for(item, kind),
@@ -435,7 +269,7 @@ class Generator:
 
     def explainer_pages(self) -> list[Page]:
         kind = KINDS["explainer"]
-        return [self.render("explainer.md.j2", page_path(kind, e.item.id), item=e.item, kind=kind,
+        return [self.render(kind.template, page_path(kind, e.item.id), item=e.item, kind=kind,
                             review=self.review_state(e.item),
                             front=front_matter(title=plain(e.item.title), description=plain(e.item.summary),
                                                tags=self.tags_for(e.item, kind),
@@ -483,7 +317,7 @@ class Generator:
         titles = {p.id: p.title for p in register.publications}
         return self.render("publications.md.j2", page_path(kind), kind=kind, register=register,
                            groups=[g for g in groups if g[1]], uses=self.citations_of(), titles=titles,
-                           published_ids=self.published(list(self.library.entries) + list(self.library.terms)),
+                           published_ids=self.library.published(list(self.library.entries) + list(self.library.terms)),
                            standing=lambda p: standing(p, self.library.publications.get(p.replaced_by or "")),
                            review=self.review_state(register),
                            front=front_matter(title=kind.title, search=search_front("publication")))
@@ -538,21 +372,23 @@ class Generator:
         nav: list[Any] = [{"Home": "index.md"}]
         for title, folder in AUDIENCE_SECTIONS:
             pages: list[Any] = list(_hand_written(docs_dir, folder))
-            if folder in AUDIENCE_KINDS and listed(AUDIENCE_KINDS[folder]):  # after the index, before the rest
-                at = 1 if pages and pages[0].endswith("/index.md") else 0
-                pages[at:at] = entries(AUDIENCE_KINDS[folder])
+            for name, kind in KINDS.items():  # after the section's index, before the rest
+                if kind.in_audience_section == folder and listed(name):
+                    at = 1 if pages and pages[0].endswith("/index.md") else 0
+                    pages[at:at] = entries(name)
             if pages:
                 nav.append({title: pages})
-        for name in GENERATED_ORDER:
-            kind = KINDS[name]
-            if name in ("glossary", "publication"):
+        for name, kind in KINDS.items():
+            if kind.in_audience_section:
+                continue
+            if kind.single_page:
                 if name == "glossary" or self.library.register is not None:
                     nav.append({kind.title: page_path(kind)})
                 continue
             section: list[Any] = [page_path(kind)]
             if not listed(name):
                 pass  # the index page alone; it lists every item
-            elif name == "policy":  # protocols are found by stage of the work (roles give the other route)
+            elif kind.index == "grouped":  # protocols are found by stage of the work (roles give the other route)
                 section += [{stage: entries(name, group)} for stage, group in self.policies_by_process()]
             else:
                 section += entries(name)
@@ -595,7 +431,7 @@ def generate(library: Library, docs_dir: Path, *, internal: bool = False,
              today: dt.date | None = None, packs: bool = True) -> dict[str, int]:
     """Write the generated part of the docs tree; return counts of written, unchanged, removed."""
     from .output import check_generated_dir
-    from .packs import PACKS, PackMaker, write_packs
+    from .packs import PackMaker, write_packs
 
     config = site_config(docs_dir.parent)
     gen = Generator(library.public(internal), today=today, internal=internal, packs=packs,
@@ -607,16 +443,15 @@ def generate(library: Library, docs_dir: Path, *, internal: bool = False,
     keep: set[Path] = set()
     if packs:  # first, so each page can give its packs' page counts and sizes
         write_if_changed(out_dir / MARKER, wanted[out_dir / MARKER])
-        maker = PackMaker(gen.library, site_name=_site_name(docs_dir), safe_markdown=safe_markdown,
-                          describe_when=describe_when, extra=site_extra(docs_dir.parent))
+        maker = PackMaker(gen.library, site_name=_site_name(docs_dir), extra=site_extra(docs_dir.parent))
         keep, counts["packs"], gen.pack_sizes = write_packs(maker.packs(), out_dir / PACKS)
         counts["written"] += 2 * counts["packs"]  # each pack is a PDF and its content stamp
         counts["unchanged"] += len(keep) - 2 * counts["packs"]
     for page in gen.pages():
         wanted[docs_dir / page.path] = page.text
-    for asset in sorted(ASSETS.iterdir()):  # the case engine's script and styles
+    for asset in sorted(ASSET_FILES.iterdir()):  # the case engine's script and styles
         if asset.is_file():
-            wanted[out_dir / "assets" / asset.name] = asset.read_text(encoding="utf-8")
+            wanted[out_dir / ASSETS / asset.name] = asset.read_text(encoding="utf-8")
     wanted[out_dir / NAV_FILE] = gen.nav(docs_dir)
     wanted[out_dir / INDEX_FILE] = gen.index()
     wanted[out_dir / ABBREVIATIONS_FILE] = gen.abbreviations()
@@ -636,11 +471,8 @@ def generate(library: Library, docs_dir: Path, *, internal: bool = False,
 
 
 # -- the case studies and workshops indexes: a table to scan, filtered in the browser (issue 14) ------
-LIST_TABLES = ("case", "workshop")
-"""Kinds whose index page is a table (templates/pages/<kind>-index.md.j2) rather than a list of titles
-and summaries. The table is complete without JavaScript; assets/filter-table.js adds a filter above it."""
-
-LIST_NOUNS = {"case": ("case study", "case studies"), "workshop": ("workshop", "workshops")}
+# Kinds whose registry entry says index="table" get templates/pages/<kind>-index.md.j2 rather than a list
+# of titles and summaries. The table is complete without JavaScript; assets/filter-table.js adds a filter.
 
 SPECTRUM_ORDER = ("prevention", "early-intervention", "statutory", "post-statutory")
 """The spectrum of work from prevention to post-statutory work, in the order readers meet it."""
@@ -659,7 +491,7 @@ def topics_of(gen: Generator, item: Any, kind: Kind) -> list[str]:
     without those that say who it is for or its level of need, and without the name of the kind itself
     ('workshop' on every workshop says nothing in a table of workshops). Author text: pass it |inline."""
     shown = set(gen.audience_tags_for(item, kind))
-    own = {kind.name, kind.noun.split(" ", 1)[-1], *LIST_NOUNS.get(kind.name, ())}
+    own = {kind.name, kind.noun.split(" ", 1)[-1], *kind.words}
     topics: list[str] = []
     for tag in getattr(item, "tags", []):
         if plain(tag) in shown or tag.strip().lower() in own or tag in topics:
@@ -680,13 +512,13 @@ def time_choices(minutes: list[int]) -> list[list[str]]:
     return choices
 
 
-def list_table(gen: Generator, name: str, entries: list[Any], index_path: str) -> dict[str, Any]:
+def list_table(gen: Generator, kind: Kind, entries: list[Any], index_path: str) -> dict[str, Any]:
     """The rows of a kind's index table, with each row's values for the filter (data-* attributes),
     and the filter's controls (read by assets/filter-table.js from the table's data-essw-filters).
 
     Every control's words come from the model's own names (LEVEL_NAMES, AUDIENCE_NAMES), never from
     author text, and a control is offered only for values some row has."""
-    kind = KINDS[name]
+    name = kind.name
     rows: list[dict[str, Any]] = []
     for entry in entries:
         item = entry.item
@@ -716,6 +548,6 @@ def list_table(gen: Generator, name: str, entries: list[Any], index_path: str) -
     filters.append({"name": "audience", "label": "Written for", "any": "Anyone", "match": "word",
                     "options": [[a, AUDIENCE_NAMES[a]] for a in audiences]})
     filters.append({"name": "words", "label": "Words in the title or topics", "match": "text"})
-    one, many = LIST_NOUNS[name]
+    one, many = kind.words
     return {"rows": rows, "filters": [f for f in filters if f["match"] == "text" or f["options"]],
             "one": one, "many": many}

@@ -41,6 +41,7 @@ source's web address, inside backticks the template writes.
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 from dataclasses import dataclass
@@ -308,3 +309,59 @@ def author_markdown(text: str, *, one_line: bool = False) -> str:
     if first.fence and "\n" not in text[:first.start - 1]:
         result = "\n\n" + result
     return result
+
+
+# -- author text as the generator writes it into pages -------------------------------------------
+def safe_markdown(text: Any) -> str:
+    """Author text is Markdown, never raw HTML or attributes.
+
+    '<' and '&' are escaped so no tag can be injected, and '{' '}' become entities so the
+    attribute-list syntax (``{: onclick=...}``) and template syntax (``{{ }}``) stay plain text.
+    Code spans and fenced blocks that Python-Markdown itself confirms as code keep the author's
+    characters, since Markdown escapes code on its own (essw/markdown_text.py explains how).
+    """
+    if text is None:
+        return ""
+    return author_markdown(_close_fences(str(text)))
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _close_fences(text: str) -> str:
+    """Close a code fence the author left open, so it cannot run on into the rest of the page.
+
+    Without this, an unclosed fence in one field and another in a later field turn everything
+    between them, the page's own markup included, into one code block.
+    """
+    open_fence = ""
+    for line in text.split("\n"):
+        match = _FENCE.match(line)
+        if not match:
+            continue
+        fence = match.group(1)
+        if not open_fence:
+            open_fence = fence
+        elif fence[0] == open_fence[0] and len(fence) >= len(open_fence) and not line.strip(" `~"):
+            open_fence = ""
+    return f"{text}\n{open_fence}" if open_fence else text
+
+
+def plain(text: Any) -> str:
+    """Text for HTML the theme writes without escaping (page titles, navigation, meta tags)."""
+    escaped = html.escape(re.sub(r"\s+", " ", str(text)).strip(), quote=True)
+    return escaped.replace("{", "&#123;").replace("}", "&#125;")  # never template syntax either
+
+
+def inline(text: Any) -> str:
+    """Author text for one line (a list entry, a label): Markdown-safe and on one line.
+
+    Several fields may share the line, so its code is written to pair only with itself.
+    """
+    if text is None:
+        return ""
+    return author_markdown(re.sub(r"\s*\n\s*", " ", _close_fences(str(text))).strip(), one_line=True)
+
+
+def attr(text: Any) -> str:
+    return html.escape(str(text), quote=True)

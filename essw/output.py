@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
-from .model import KINDS
+from .kinds import KINDS
 from .problems import UsageError
 from .project import Project
 

@@ -23,15 +23,15 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+from .case_view import describe_when
 from .citing import cited, long_date
-from .markdown_text import EXTENSION_CONFIGS, EXTENSIONS
+from .kinds import KINDS
+from .markdown_text import EXTENSION_CONFIGS, EXTENSIONS, safe_markdown
 from .model.case import RATING_NAMES, node_title
 from .model.common import AUDIENCE_NAMES
 from .model.workshop import MATERIAL_NAMES
 
 TEMPLATES = Path(__file__).parent / "templates" / "print"
-PACKS = "packs"
-"""Folder under docs/library/ for the PDFs."""
 
 MAX_WORKERS = 4
 """At most this many PDFs are made at once (WeasyPrint needs about 100-200 MB each)."""
@@ -60,35 +60,20 @@ class PackFile:
     purpose: str
 
 
-def has_cards(workshop: Any) -> bool:
-    return any(m.kind in ("quiz-cards", "scenario-cards") for m in workshop.materials)
-
-
 def pack_files(kind: str, item: Any) -> list[PackFile]:
-    """The packs an item has, in the order a trainer needs them; the web pages link them."""
-    if kind == "workshop":
-        files = [PackFile(f"{item.id}-facilitator-guide.pdf", "Facilitator guide",
-                          "the plan, notes, answers and everything to prepare"),
-                 PackFile(f"{item.id}-handouts.pdf", "Handouts", "to copy for everyone who comes")]
-        if has_cards(item):
-            files.append(PackFile(f"{item.id}-cards.pdf", "Cards to print and cut out", "several to a page, with cut lines"))
-        files.append(PackFile(f"{item.id}-evaluation-form.pdf", "Evaluation form", "one each, at the end"))
-        return files
-    if kind == "case":
-        return [PackFile(f"{item.id}-facilitator-copy.pdf", "Facilitator copy",
-                         "every branch with ratings, feedback, debriefs and page numbers"),
-                PackFile(f"{item.id}-participant-cards.pdf", "Participants' cards",
-                         "the situations and choices, with no ratings")]
-    return []
+    """The packs an item has (essw/kinds.py lists each kind's), in the order a trainer needs them; the
+    web pages link them."""
+    return [PackFile(f"{item.id}-{spec.suffix}.pdf", spec.label, spec.purpose)
+            for spec in KINDS[kind].packs if spec.only_if is None or spec.only_if(item)]
 
 
-def _md(safe: Callable[[Any], str]) -> tuple[Callable[[Any], Markup], Callable[[Any], Markup]]:
+def _md() -> tuple[Callable[[Any], Markup], Callable[[Any], Markup]]:
     # The site's extensions: safe_markdown keeps characters as written only in what they make code.
     converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
 
     def block(text: Any) -> Markup:
         converter.reset()
-        return Markup(converter.convert(safe(text)))
+        return Markup(converter.convert(safe_markdown(text)))
 
     def inline(text: Any) -> Markup:
         html = block(text)
@@ -100,20 +85,16 @@ def _md(safe: Callable[[Any], str]) -> tuple[Callable[[Any], Markup], Callable[[
 
 
 class PackMaker:
-    def __init__(self, library: Any, *, site_name: str, safe_markdown: Callable[[Any], str],
-                 describe_when: Callable[[Any, Any], str], extra: dict | None = None):
+    def __init__(self, library: Any, *, site_name: str, extra: dict | None = None):
         self.library = library
         extra = extra or {}
-        block, inline = _md(safe_markdown)
+        block, inline = _md()
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                                       undefined=jinja2.StrictUndefined)
-        published = [i for i in list(library.entries) + list(library.terms)]
-        self.env.filters.update(md_block=block, md_inline=inline,
-                                published=lambda ids: [i for i in ids if i in published])
+        self.env.filters.update(md_block=block, md_inline=inline, published=library.published)
         self.env.globals.update(cited=lambda sources: cited(library.publications, sources),
                                 RATING_NAMES=RATING_NAMES, node_title=node_title, describe_when=describe_when,
-                                title_of=lambda i: library.entries[i].item.title if i in library.entries
-                                else library.terms[i].term,
+                                title_of=library.title_of,
                                 local={k: str(v) for k, v in (extra.get("local") or {}).items()},
                                 area=str(extra.get("area") or ""), example_contacts=extra.get("example_contacts") is True,
                                 MATERIAL_NAMES=MATERIAL_NAMES)
@@ -127,34 +108,40 @@ class PackMaker:
             css=self.css, site_name=self.site_name, reviewed=long_date(item.reviewed), **more)
 
     def packs(self) -> list[Pack]:
+        """Every pack of every item, as essw/kinds.py lists them for its kind."""
         out: list[Pack] = []
-        for entry in self.library.of_kind("workshop"):
-            w = entry.item
-            meta = [("For", ", ".join(AUDIENCE_NAMES[a] for a in w.audiences)),
-                    ("Length", f"{w.duration_minutes} minutes"), ("Owner", w.owner),
-                    ("Next review due", long_date(w.review_by))]
-            files = {f.filename.removeprefix(f"{w.id}-").removesuffix(".pdf"): f for f in pack_files("workshop", w)}
-            out.append(Pack(files["facilitator-guide"].filename, w.title,
-                            self._render("workshop-guide.html.j2", w, "Facilitator guide", meta, files=files)))
-            out.append(Pack(files["handouts"].filename, w.title,
-                            self._render("workshop-handouts.html.j2", w, "Handouts", meta)))
-            if "cards" in files:
-                out.append(Pack(files["cards"].filename, w.title,
-                                self._render("workshop-cards.html.j2", w, "Cards to print and cut out", meta)))
-            out.append(Pack(files["evaluation-form"].filename, w.title,
-                            self._render("workshop-evaluation.html.j2", w, "Evaluation form", meta)))
-        for entry in self.library.of_kind("case"):
-            c = entry.item
-            meta = [("For", ", ".join(AUDIENCE_NAMES[a] for a in c.audiences)),
-                    ("Time", f"about {c.minutes} minutes to play; allow longer for discussion"),
-                    ("Owner", c.owner), ("Next review due", long_date(c.review_by))]
-            copy, cards = pack_files("case", c)
-            numbers = {name: i for i, name in enumerate(c.nodes, 1)}
-            out.append(Pack(copy.filename, c.title, self._render("case-pack.html.j2", c, "Facilitator copy", meta,
-                                                                 card_numbers=numbers, cards_file=cards.filename)))
-            out.append(Pack(cards.filename, c.title, self._render("case-cards.html.j2", c, "Participants' cards", meta,
-                                                                  card_numbers=numbers)))
+        for name, kind in KINDS.items():
+            for entry in self.library.of_kind(name) if kind.packs else []:
+                item = entry.item
+                files = {spec.suffix: PackFile(f"{item.id}-{spec.suffix}.pdf", spec.label, spec.purpose)
+                         for spec in kind.packs if spec.only_if is None or spec.only_if(item)}
+                meta, more = _CONTEXT[name](item, files)
+                for spec in kind.packs:
+                    if spec.suffix in files:
+                        out.append(Pack(files[spec.suffix].filename, item.title,
+                                        self._render(spec.template, item, spec.label, meta, files=files, **more)))
         return out
+
+
+def _for_whom(item: Any) -> tuple[str, str]:
+    return ("For", ", ".join(AUDIENCE_NAMES[a] for a in item.audiences))
+
+
+def _workshop_context(w: Any, files: dict[str, PackFile]) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    return [_for_whom(w), ("Length", f"{w.duration_minutes} minutes"), ("Owner", w.owner),
+            ("Next review due", long_date(w.review_by))], {}
+
+
+def _case_context(c: Any, files: dict[str, PackFile]) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    """A case's packs number its nodes as cards, so the facilitator copy can say which card a choice leads to."""
+    return ([_for_whom(c), ("Time", f"about {c.minutes} minutes to play; allow longer for discussion"),
+             ("Owner", c.owner), ("Next review due", long_date(c.review_by))],
+            {"card_numbers": {name: i for i, name in enumerate(c.nodes, 1)},
+             "cards_file": files["participant-cards"].filename})
+
+
+_CONTEXT = {"workshop": _workshop_context, "case": _case_context}
+"""What each kind's pack templates are told besides the item: the cover's details and kind-specific parts."""
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from .generate import NAV_FILE, OUTPUT, generate
-from .model import KINDS
+from .generate import generate
+from .layout import NAV_FILE, OUTPUT
+from .kinds import KINDS
 from .search import SearchIndexError, index_site
 from .sources import load_library
 

@@ -12,11 +12,12 @@ import yaml
 
 from .checks.ids import id_problem
 from .load import LoadError, load_file, load_text
-from .model import KINDS
+from .kinds import KINDS, SCAFFOLDS
 from .project import Project
 
 TEMPLATES = Path(__file__).parent / "templates" / "new"
-SCAFFOLD_KINDS = ("case", "policy", "role", "workshop", "path", "explainer", "term")
+SCAFFOLD_KINDS = tuple(SCAFFOLDS)
+"""What 'essw new' can write, in the registry's order."""
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -59,9 +60,9 @@ def new_source(project: Project, kind: str, item_id: str, title: str | None = No
     if reserved:
         raise ScaffoldError(f"{reserved[0]}; {reserved[1]}")
     title = title or item_id.replace("-", " ").capitalize()
-    if kind == "term":
+    if SCAFFOLDS[kind].single_page:  # a term is added to the one glossary file
         return _append_term(project, item_id, title)
-    path = project.root / KINDS[kind].folder / f"{item_id}.yml"
+    path = project.root / SCAFFOLDS[kind].folder / f"{item_id}.yml"
     if path.exists():
         raise ScaffoldError(f"{path.relative_to(project.root)} already exists; choose another id")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,7 +71,7 @@ def new_source(project: Project, kind: str, item_id: str, title: str | None = No
 
 
 def _append_term(project: Project, item_id: str, title: str) -> Path:
-    path = project.root / KINDS["glossary"].folder
+    path = project.root / SCAFFOLDS["term"].folder
     if not path.exists():
         raise ScaffoldError("glossary.yml does not exist yet; create it with owner, reviewed, review_by and terms")
     try:

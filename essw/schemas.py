@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import KINDS
+from .kinds import KINDS
 
 SCHEMA_URL_BASE = "https://essw.invalid/schemas/"  # an identifier only; never fetched
 

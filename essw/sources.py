@@ -25,7 +25,7 @@ import errno
 import os
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -34,7 +34,9 @@ from pydantic import BaseModel
 from .checks.schema import validate_document
 from .load import (Document, LoadError, link_refusal, load_text, os_error_words, read_source,
                    type_refusal)
-from .model import KINDS, Glossary, Item, Kind, Register, Term
+from .library import REFERENCE_FIELDS, Entry, Library, references
+from .kinds import KINDS, Kind
+from .model import Glossary, Register, Term
 from .problems import Problem, Report
 
 SOURCE_SUFFIXES = (".yml", ".yaml")
@@ -42,60 +44,6 @@ SOURCE_SUFFIXES = (".yml", ".yaml")
 
 MAX_FOLDER_DEPTH = 20
 """Folders inside a kind's folder are read this many levels deep; real projects use one or two."""
-
-
-@dataclass
-class Entry:
-    """One validated item and where it came from (for messages and for links)."""
-
-    kind: Kind
-    item: Item
-    doc: Document
-    loc: tuple = ()  # path of the item inside the document (for glossary terms)
-
-
-@dataclass
-class Library:
-    """Everything the sources say, validated, indexed by id."""
-
-    root: Path
-    entries: dict[str, Entry] = field(default_factory=dict)
-    glossary: Glossary | None = None
-    glossary_doc: Document | None = None
-    terms: dict[str, Term] = field(default_factory=dict)
-    register: Register | None = None  # publications.yml: what pages cite
-    register_doc: Document | None = None
-    documents: list[Document] = field(default_factory=list)  # every file that loaded, valid or not
-    unchecked_ids: dict[str, str] = field(default_factory=dict)  # ids in files that failed to load or validate -> kind
-
-    def of_kind(self, name: str) -> list[Entry]:
-        """A kind's entries in reading order: by their ``order`` where the kind has one, then by title."""
-        return sorted((e for e in self.entries.values() if e.kind.name == name),
-                      key=lambda e: (getattr(e.item, "order", None) or 100, e.item.title.lower()))
-
-    def governed(self) -> list[tuple[str, str, Any, Document, tuple]]:
-        """(kind, id, model, document, loc) of everything with an owner and review dates: every item,
-        and the glossary as a whole."""
-        out = [(e.kind.name, item_id, e.item, e.doc, e.loc) for item_id, e in self.entries.items()]
-        if self.glossary is not None and self.glossary_doc is not None:
-            out.append(("glossary", "glossary", self.glossary, self.glossary_doc, ()))
-        if self.register is not None and self.register_doc is not None:
-            out.append(("publication", "publications", self.register, self.register_doc, ()))
-        return out
-
-    @property
-    def publications(self) -> dict[str, Any]:
-        """The register's entries by id (empty when there is no register)."""
-        return {p.id: p for p in self.register.publications} if self.register else {}
-
-    def public(self, include_internal: bool) -> "Library":
-        """The library as a given build sees it: internal items dropped unless asked for."""
-        if include_internal:
-            return self
-        kept = {k: e for k, e in self.entries.items() if e.item.visibility == "public"}
-        glossary_public = self.glossary is None or self.glossary.visibility == "public"
-        return Library(self.root, kept, self.glossary if glossary_public else None, self.glossary_doc,
-                       self.terms if glossary_public else {}, self.register, self.register_doc)
 
 
 def is_source_name(name: str) -> bool:
@@ -333,11 +281,9 @@ def _forgive_references(library: Library, kinds: set[str]) -> None:
     to ids of those kinds that match nothing are not reported as missing too (the unreadable
     source's own problem says what to fix). A path step's 'item' may name any kind, so it is
     spared too; once the source is fixed, every reference is checked again."""
-    from .checks.references import _REFERENCE_FIELDS, _walk
-
     for doc in library.documents:
-        for _, name, ref in _walk(doc.data, ()):
-            wanted = _REFERENCE_FIELDS[name]
+        for _, name, ref in references(doc.data, ()):
+            wanted = REFERENCE_FIELDS[name]
             if (wanted is None or wanted in kinds) and ref not in library.entries and ref not in library.terms:
                 library.unchecked_ids.setdefault(ref, wanted or sorted(kinds)[0])
 

@@ -15,23 +15,23 @@ import posixpath
 import re
 from pathlib import Path
 
-from essw.generate import INDEX_FILE, OUTPUT, SEARCH_LABELS, in_parents_section, inline, relative_link
-from essw.model import KINDS as ESSW_KINDS
+from essw.kinds import ITEM_KINDS as KINDS
+from essw.kinds import KINDS as ESSW_KINDS
+from essw.layout import INDEX_FILE, OUTPUT, in_parents_section, relative_link
+from essw.markdown_text import inline
 from essw.model.case import LEVEL_NAMES
 from essw.model.common import AUDIENCE_NAMES
 
-KINDS = ("case", "policy", "role", "workshop", "path", "explainer")
 KIND_TITLES = {name: ESSW_KINDS[name].title for name in KINDS}
 """Each kind's section title ("Protocols"), for lists grouped by kind."""
 
 FEATURED_MAX = 6
 """A chosen list (the featured macro) is short: three to five items suit a page, six at most."""
 
-TABLE_WORDS = {"case": ("case study", "case studies", ", in one table you can filter by level of need, where the work "
-                        "sits, time and who each is for"),
-               "workshop": ("workshop", "workshops", ", in one table you can filter by who each is for and its length")}
-"""Kinds whose index page is a table with a filter (essw/generate.py LIST_TABLES), and how the link
-under a chosen list names it: one, many, and what the table offers."""
+TABLE_OFFERS = {"case": ", in one table you can filter by level of need, where the work sits, time and who each is for",
+                "workshop": ", in one table you can filter by who each is for and its length"}
+"""What each kind's filterable table offers, as the link under a chosen list says it: one entry for
+every kind whose index page is a table (index="table" in essw/kinds.py; a test checks they agree)."""
 
 FOR_WHOM = {"essw": "school social workers", "school-staff": "school staff", "dsl": "designated safeguarding leads",
             "school-leaders": "school leaders", "parents": "parents and carers", "trainers": "trainers",
@@ -86,7 +86,7 @@ def define_env(env):
     def label(item: dict) -> str:
         """On a parents' page, a link to a page written for professionals says so, so nobody lands
         on one by surprise (issue 13)."""
-        if in_parents_section(here()) and SEARCH_LABELS[item["kind"]][0] == "Professionals":
+        if in_parents_section(here()) and ESSW_KINDS[item["kind"]].search.audience == "Professionals":
             return ' <span class="essw-for-pros">(for professionals)</span>'
         return ""
 
@@ -171,8 +171,8 @@ def define_env(env):
             lines.append(f"- **[{inline(item['title'])}]({relative_link(here(), item['path'])})**{label(item)}{why}{facts}")
         every = [i for i in data.values() if i["kind"] == kind]
         mine = [i for i in every if audience is None or audience in i["audiences"]]
-        if kind in TABLE_WORDS and more is None:  # the kind's own table, filtered to these readers
-            one, many, offers = TABLE_WORDS[kind]
+        if ESSW_KINDS[kind].index == "table" and more is None:  # the kind's own table, filtered to these readers
+            (one, many), offers = ESSW_KINDS[kind].words, TABLE_OFFERS[kind]
             target = posixpath.join(posixpath.dirname(every[0]["path"]), "index.md")
             query = f"?audience={audience}" if audience and len(mine) < len(every) else ""
         elif more is not None:

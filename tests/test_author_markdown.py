@@ -358,12 +358,10 @@ def test_prose_outside_code_stays_text(showcase):
 
 
 def test_code_in_the_packs_shows_what_the_author_wrote(showcase):
-    from essw.generate import describe_when, safe_markdown
     from essw.packs import PackMaker
 
     library, _ = showcase.library()
-    [pack] = [p for p in PackMaker(library, site_name="Test", safe_markdown=safe_markdown,
-                                   describe_when=describe_when).packs() if p.filename == "first-day-facilitator-copy.pdf"]
+    [pack] = [p for p in PackMaker(library, site_name="Test").packs() if p.filename == "first-day-facilitator-copy.pdf"]
     found = Code(pack.html)
     assert SPAN in found.inline and BLOCK + "\n" in found.blocks
     assert not dangerous_in_html(pack.html)
@@ -498,7 +496,7 @@ def _elements(markdown_text: str) -> list[str]:
     ("a", "`` <b>`</b> ``"),
 ])
 def test_code_in_one_line_pairs_only_with_itself(before, after):
-    from essw.generate import inline
+    from essw.markdown_text import inline
 
     for line in (f"{inline(before)}, {inline(after)}", f"[{inline(before)}{inline(after)}](#x)",
                  f"`{inline(before)} {inline(after)}`",  # _parts.md.j2 writes a source's url inside backticks
@@ -507,7 +505,7 @@ def test_code_in_one_line_pairs_only_with_itself(before, after):
 
 
 def test_safe_markdown_escapes_prose_and_keeps_confirmed_code():
-    from essw.generate import inline, safe_markdown
+    from essw.markdown_text import inline, safe_markdown
 
     assert safe_markdown("`a && b <br> {x}` and a && b <br> {x}") == \
         "<code>a &#38;&#38; b &#60;br&#62; &#123;x&#125;</code> and a &amp;&amp; b &lt;br> &#123;x&#125;"

@@ -22,7 +22,7 @@ import yaml
 
 from conftest import (CHROMIUM_PATH, HOME_VISIT, HOME_VISIT_FILE, HOME_VISIT_PAGE, REPO, Project,
                       SiteServer, add_home_visit, make_project, serve, use_instant_navigation, watch)
-from essw.checks.casegraph import holds as python_holds
+from essw.model.play import holds as python_holds
 from essw.model.case import Condition
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -105,7 +105,7 @@ def restart(page, *, delete_notes=False):
 
 def left_by_the_checker(project) -> dict[str, int]:
     """Decisions still to make from each node, by the checker's rule (casegraph.decisions_left)."""
-    from essw.checks.casegraph import decisions_left
+    from essw.model.play import decisions_left
     library, _ = project.library()
     return decisions_left(library.entries["home-visit"].item)
 
@@ -454,7 +454,7 @@ def test_the_page_carries_the_hash_of_its_source(engine_site):
     found = re.search(r'<div class="essw-case" data-case="([^"]*)"', html) or \
         re.search(r'<div[^>]*class="essw-case"[^>]*data-case="([^"]*)"', html)
     assert found, "the case data is not in the page"
-    from essw.generate import case_data
+    from essw.case_view import case_data
     library, _ = engine_site.library()
     assert json.loads(htmllib.unescape(found.group(1)))["hash"] == case_data(library.entries["home-visit"].item)["hash"]
 

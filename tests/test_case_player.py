@@ -64,7 +64,7 @@ def screen(page) -> tuple[str, int]:
 
 def expected_screens(case, path: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """What the progress line must say at each screen, by the checker's rule (casegraph.progress_shown)."""
-    from essw.checks.casegraph import decisions_left, progress_shown
+    from essw.model.play import decisions_left, progress_shown
 
     left = decisions_left(case)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GOVERNANCE, REGISTER
-from essw.checks.casegraph import MAX_STATES, explore, holds
+from essw.model.play import MAX_STATES, explore, holds
 from essw.model.case import Condition
 from essw.problems import ERROR, WARNING
 from essw.sources import load_library

@@ -19,7 +19,7 @@ import markdown
 import pytest
 
 from conftest import CHROMIUM_PATH, GOVERNANCE, HOME_VISIT_PAGE, REPO, Project, add_home_visit, make_project, serve, watch
-from essw.checks.casegraph import holds as python_holds
+from essw.model.play import holds as python_holds
 from essw.model.case import Condition
 from test_case_engine import _axe  # the engine tests' axe run (WCAG 2.2 A and AA)
 

@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from conftest import PAGES, Project, make_project, parse_page
-from essw.generate import MARKER, generate
+from essw.generate import generate
+from essw.layout import MARKER
 
 LIB = "docs/library"
 
@@ -288,6 +289,6 @@ def test_quotes_in_a_summary_stay_inside_the_meta_description(hostile_site):
     ("a ``` in a sentence", "a ``` in a sentence"),
 ])
 def test_an_unclosed_code_fence_is_closed_within_its_own_field(text, closed):
-    from essw.generate import safe_markdown
+    from essw.markdown_text import safe_markdown
 
     assert safe_markdown(text) == closed

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from conftest import CASE, SOURCES, Project, SiteServer, make_project, site_search
 from essw.load import load_text
-from essw.model import KINDS
+from essw.kinds import KINDS
 
 MARKER = "XSS-MARKER"
 TEMPLATE_MARK = "TPL"  # '{{ 7*7 }}' is written as 'TPL{{ 7*7 }}TPL': evaluated, it would read 'TPL49TPL'
@@ -433,11 +433,10 @@ def test_search_index_and_pack_html_hold_no_live_script(hostile_site):
             assert not dangerous_in_html(doc.get(field, "")), (doc["location"], field, doc.get(field, "")[:300])
         for tag in doc.get("tags", []):
             assert not re.search(r"<(script|img|svg|a|iframe)\b", tag), (doc["location"], tag[:120])
-    from essw.generate import describe_when, safe_markdown
     from essw.packs import PackMaker
 
     library, _ = hostile_site.library()
-    packs = PackMaker(library, site_name="Test", safe_markdown=safe_markdown, describe_when=describe_when).packs()
+    packs = PackMaker(library, site_name="Test").packs()
     assert packs
     for pack in packs:
         assert f"{TEMPLATE_MARK}49{TEMPLATE_MARK}" not in pack.html

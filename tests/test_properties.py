@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from conftest import SOURCES, make_project
 from essw.checks.schema import validate_document
 from essw.load import Document, LoadError, load_text
-from essw.model import KINDS
+from essw.kinds import KINDS
 from essw.problems import Problem
 from essw.sources import load_library
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import CASE as CASE_TEXT
 from conftest import PAGES, POLICY, REVIEWED
-from essw.model import KINDS
+from essw.kinds import KINDS
 from essw.problems import ERROR, WARNING
 from essw.scaffold import SCAFFOLD_KINDS, new_source
 from essw.project import Project as EsswProject

@@ -8,7 +8,7 @@ from ..problems import Problem
 from . import casegraph, citations, ids, links, plain_words, privacy, references, reviews, settings, workshops
 
 if TYPE_CHECKING:
-    from ..sources import Library
+    from ..library import Library
 
 
 def run_all(library: "Library") -> list[Problem]:

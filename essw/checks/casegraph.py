@@ -1,5 +1,8 @@
 """A case study is a graph of nodes: it must start, lead somewhere, and always be able to end.
 
+The rules of play live in the model (essw/model/play.py); this module turns what they find into
+problems an author can act on.
+
 Conditions and once-only choices mean the graph alone does not tell whether a learner can get
 stuck, so the case is also played through in every possible way (every reachable combination
 of node, flags, visited nodes and used choices), with exactly the rules the browser engine uses.
@@ -9,66 +12,15 @@ that leads there. A case too large to play exhaustively is still checked as a pl
 
 from __future__ import annotations
 
-from collections import deque
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING
 
-from ..model.case import Condition, node_title
+from ..model.play import (MAX_STATES, State, choice_conditions, conditions, endings, explore, graph_reach,
+                          is_strong, moves, reverse_reach, watched_inputs)
 from ..problems import WARNING, Problem, did_you_mean, join_hint
 
 if TYPE_CHECKING:
+    from ..library import Entry, Library
     from ..model import Case
-    from ..sources import Entry, Library
-
-MAX_STATES = 20_000
-"""Enough for any hand-written case; beyond it the graph-only checks still run."""
-
-
-def conditions(when: Any) -> list[Condition]:
-    if when is None:
-        return []
-    return list(when) if isinstance(when, list) else [when]
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def holds(when: Any, flags: dict[str, Any], visited: frozenset[str]) -> bool:
-    """The browser engine's rule, exactly: unset flags are null; equality is strict about type."""
-    for cond in conditions(when):
-        if cond.visited is not None:
-            ok = cond.visited in visited
-        elif cond.not_visited is not None:
-            ok = cond.not_visited not in visited
-        else:
-            have, want = flags.get(cond.flag), cond.value
-            same = have is not None and type(have) is type(want) and have == want
-            if cond.op == "==":
-                ok = same
-            elif cond.op == "!=":
-                ok = not same
-            else:  # ordered comparisons are between whole numbers only; an unset flag counts as lowest
-                numbers = _is_number(have) and _is_number(want)
-                if cond.op == ">":
-                    ok = numbers and have > want
-                elif cond.op == ">=":
-                    ok = numbers and have >= want
-                elif cond.op == "<":
-                    ok = have is None or (numbers and have < want)
-                else:
-                    ok = have is None or (numbers and have <= want)
-        if not ok:
-            return False
-    return True
-
-
-def _choice_locs(case: "Case") -> Iterator[tuple[tuple, Any, Any]]:
-    """(loc, when, set) for every choice and variant, to check the flags they name."""
-    for name, node in case.nodes.items():
-        for i, choice in enumerate(node.choices):
-            yield ("nodes", name, "choices", i), choice.when, choice.set
-        for i, variant in enumerate(node.variants):
-            yield ("nodes", name, "variants", i), variant.when, {}
 
 
 def _check_structure(entry: "Entry") -> list[Problem]:
@@ -102,8 +54,8 @@ def _check_structure(entry: "Entry") -> list[Problem]:
                 problems.append(doc.problem(("nodes", name, "debrief"), "only an ending can have a debrief",
                                             expected="add 'kind: end' to this node, or move the debrief"))
 
-    set_somewhere = {flag for _, _, sets in _choice_locs(case) for flag in sets}
-    for loc, when, sets in _choice_locs(case):
+    set_somewhere = {flag for _, _, sets in choice_conditions(case) for flag in sets}
+    for loc, when, sets in choice_conditions(case):
         for flag in sets:
             if flag not in case.flags:
                 problems.append(doc.problem(loc + ("set", flag), f"the flag '{flag}' is not listed under 'flags:'",
@@ -129,107 +81,18 @@ def _check_structure(entry: "Entry") -> list[Problem]:
     return problems
 
 
-def _graph_reach(case: "Case") -> tuple[set[str], set[str]]:
-    """Plain graph, conditions ignored: nodes reachable from the start, and nodes that can reach an ending."""
-    edges = {n: [c.goto for c in node.choices if c.goto in case.nodes] for n, node in case.nodes.items()}
-    reachable = {case.start}
-    queue = deque([case.start])
-    while queue:
-        for nxt in edges[queue.popleft()]:
-            if nxt not in reachable:
-                reachable.add(nxt)
-                queue.append(nxt)
-    reverse: dict[str, list[str]] = {n: [] for n in case.nodes}
-    for src, targets in edges.items():
-        for dst in targets:
-            reverse[dst].append(src)
-    can_end = {n for n, node in case.nodes.items() if node.kind == "end"}
-    queue = deque(can_end)
-    while queue:
-        for prev in reverse[queue.popleft()]:
-            if prev not in can_end:
-                can_end.add(prev)
-                queue.append(prev)
-    return reachable, can_end
-
-
-State = tuple[str, tuple, frozenset, frozenset]
-
-
-def _watched(case: "Case") -> tuple[set[str], set[str]]:
-    """Only flags and nodes that some condition reads make two states different."""
-    flags = {c.flag for _, when, _ in _choice_locs(case) for c in conditions(when) if c.flag}
-    nodes = {t for _, when, _ in _choice_locs(case) for c in conditions(when)
-             for t in (c.visited, c.not_visited) if t}
-    return flags, nodes
-
-
-def _start_state(case: "Case", watched_nodes: set[str]) -> State:
-    return (case.start, (), frozenset({case.start} & watched_nodes), frozenset())
-
-
-def _moves(case: "Case", state: State, watched: tuple[set[str], set[str]]) -> Iterator[tuple[Any, State]]:
-    """The choices on offer in a state and where each leads, by the browser engine's rules."""
-    watched_flags, watched_nodes = watched
-    name, flag_items, visited, used = state
-    node = case.nodes[name]
-    if node.kind == "end":
-        return
-    flags = dict(flag_items)
-    for i, choice in enumerate(node.choices):
-        key = f"{name}/{i}"
-        if (choice.once and key in used) or not holds(choice.when, flags, visited):
-            continue
-        if choice.goto not in case.nodes:
-            continue
-        new_flags = dict(flags)
-        new_flags.update({k: v for k, v in choice.set.items() if k in watched_flags})
-        new_used = used | {key} if choice.once else used
-        new_visited = visited | ({choice.goto} & watched_nodes)
-        yield choice, (choice.goto, tuple(sorted(new_flags.items())), new_visited, new_used)
-
-
-def explore(case: "Case", limit: int = MAX_STATES, follow: Any = None
-            ) -> tuple[dict[State, tuple[State, str] | None], dict[State, list[State]], bool]:
-    """Play every way through the case (only the choices ``follow`` accepts, if given).
-    Returns parents (for example paths), edges, and completeness."""
-    watched = _watched(case)
-    start = _start_state(case, watched[1])
-    parents: dict[State, tuple[State, str] | None] = {start: None}
-    edges: dict[State, list[State]] = {}
-    queue = deque([start])
-    while queue:
-        state = queue.popleft()
-        edges[state] = []
-        for choice, nxt in _moves(case, state, watched):
-            if follow is not None and not follow(choice):
-                continue
-            edges[state].append(nxt)
-            if nxt not in parents:
-                if len(parents) >= limit:
-                    return parents, edges, False
-                parents[nxt] = (state, choice.label)
-                queue.append(nxt)
-    return parents, edges, True
-
-
-def _is_strong(choice: Any) -> bool:
-    """A choice on a path of strong practice: rated strong, or not rated at all (a neutral step)."""
-    return choice.rating in (None, "strong")
-
-
 def strong_path_problem(entry: "Entry") -> Problem | None:
     """Every case needs one way through that is strong practice at every step, so a learner can
     see (and a CPD record can show) what good practice looks like from start to end. If there is
     none, name the first node where the strong choices run out."""
     case: Case = entry.item  # type: ignore[assignment]
-    parents, edges, complete = explore(case, follow=_is_strong)
+    parents, edges, complete = explore(case, follow=is_strong)
     if not complete or any(case.nodes[s[0]].kind == "end" for s in edges):
         return None
     blocked = next((s for s in edges if not edges[s]), None)
     if blocked is not None:
         name = blocked[0]
-        offered = [c for c, _ in _moves(case, blocked, _watched(case))]
+        offered = [c for c, _ in moves(case, blocked, watched_inputs(case))]
         rated = ", ".join(sorted({c.rating for c in offered if c.rating})) or "no"
         return entry.doc.problem(
             ("nodes", name), f"no way through this case is strong practice at every step: at the node '{name}' "
@@ -263,7 +126,7 @@ def check_case(entry: "Entry") -> list[Problem]:
     if case.start not in case.nodes:
         return problems
 
-    reachable, can_end = _graph_reach(case)
+    reachable, can_end = graph_reach(case)
     for name in case.nodes:
         if name not in reachable:
             problems.append(doc.problem(("nodes", name), f"no choice ever leads to the node '{name}'",
@@ -290,17 +153,7 @@ def check_case(entry: "Entry") -> list[Problem]:
                                                          f"conditions, leaving the learner stuck ({example_path(parents, state)})",
                                         key=True, expected="give it at least one choice that is always shown"))
     # Which states can still reach an ending?
-    reverse: dict[State, list[State]] = {s: [] for s in edges}
-    for src, targets in edges.items():
-        for dst in targets:
-            reverse.setdefault(dst, []).append(src)
-    good = {s for s in edges if case.nodes[s[0]].kind == "end"}
-    queue = deque(good)
-    while queue:
-        for prev in reverse.get(queue.popleft(), []):
-            if prev not in good:
-                good.add(prev)
-                queue.append(prev)
+    good = set(reverse_reach(edges, {s for s in edges if s[0] in endings(case)}))
     trapped: set[str] = set()
     for state in edges:
         name = state[0]
@@ -322,106 +175,8 @@ def check_case(entry: "Entry") -> list[Problem]:
     return problems
 
 
-def decisions_left(case: "Case") -> dict[str, int]:
-    """For each node, the median number of decisions still to make, over every way through the
-    case that passes it (played with the engine's rules, so once-only choices and conditions
-    count). The progress line uses it: the fewest decisions to an ending would count the quickest
-    way out, usually a risky ending, and tell a learner on a long path "about 2 more" for ages.
-
-    A state revisited on the same path (a learner going round a loop) is not counted twice, so
-    the ways through are finite. A case too large to play through falls back to the plain graph."""
-    parents, edges, complete = explore(case)
-    if not complete:
-        return _fewest_decisions(case)
-    start = next(iter(edges))
-    order: list[State] = []  # states after everything they lead to (depth-first, loops cut)
-    on_path: set[State] = set()
-    done: set[State] = set()
-    onward: dict[State, list[State]] = {}
-    stack: list[tuple[State, Iterator[State]]] = [(start, iter(edges[start]))]
-    on_path.add(start)
-    onward[start] = []
-    while stack:
-        state, targets = stack[-1]
-        nxt = next(targets, None)
-        if nxt is None:
-            stack.pop()
-            on_path.discard(state)
-            done.add(state)
-            order.append(state)
-        elif nxt in on_path:
-            continue  # a loop back to a state on this path
-        else:
-            onward[state].append(nxt)
-            if nxt not in done:
-                on_path.add(nxt)
-                onward[nxt] = []
-                stack.append((nxt, iter(edges[nxt])))
-    # Lengths from each state to an ending, as {length: number of ways}.
-    lengths: dict[State, dict[int, int]] = {}
-    for state in order:
-        if case.nodes[state[0]].kind == "end":
-            lengths[state] = {0: 1}
-            continue
-        here: dict[int, int] = {}
-        for nxt in onward[state]:
-            for length, ways in lengths[nxt].items():
-                here[length + 1] = here.get(length + 1, 0) + ways
-        lengths[state] = here
-    # Ways from the start to each state, then every way through each node.
-    arriving: dict[State, int] = {start: 1}
-    for state in reversed(order):
-        for nxt in onward[state]:
-            arriving[nxt] = arriving.get(nxt, 0) + arriving.get(state, 0)
-    through: dict[str, dict[int, int]] = {}
-    for state in order:
-        counts = through.setdefault(state[0], {})
-        for length, ways in lengths[state].items():
-            counts[length] = counts.get(length, 0) + ways * arriving.get(state, 0)
-    result = {}
-    for name, counts in through.items():
-        total, seen = sum(counts.values()), 0
-        for length in sorted(counts):
-            seen += counts[length]
-            if 2 * seen >= total:
-                result[name] = length
-                break
-    return result
-
-
-def _fewest_decisions(case: "Case") -> dict[str, int]:
-    """Fewest choices from each node to an ending (plain graph): the fallback for huge cases."""
-    reverse: dict[str, list[str]] = {n: [] for n in case.nodes}
-    for name, node in case.nodes.items():
-        for choice in node.choices:
-            if choice.goto in reverse:
-                reverse[choice.goto].append(name)
-    dist = {n: 0 for n, node in case.nodes.items() if node.kind == "end"}
-    queue = deque(dist)
-    while queue:
-        here = queue.popleft()
-        for prev in reverse[here]:
-            if prev not in dist:
-                dist[prev] = dist[here] + 1
-                queue.append(prev)
-    return dist
-
-
-def progress_shown(made: int, left: int, best: int) -> tuple[int, int]:
-    """The progress line's rule, shared with the browser engine (case-engine.js, progressShown):
-    with ``made`` decisions made and about ``left`` to go, the percentage is made / (made + left),
-    rounded down, and never below ``best``, the highest shown so far on this path. Returns
-    (percentage, estimated total decisions)."""
-    total = made + left
-    percent = 100 if total == 0 else (100 * made) // total
-    return max(best, percent), total
-
-
 def check(library: "Library") -> list[Problem]:
     problems: list[Problem] = []
     for entry in library.of_kind("case"):
         problems.extend(check_case(entry))
     return problems
-
-
-__all__ = ["check", "check_case", "decisions_left", "explore", "holds", "node_title", "progress_shown"]

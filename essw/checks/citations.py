@@ -16,7 +16,7 @@ from . import reviews
 
 if TYPE_CHECKING:
     from ..load import Document
-    from ..sources import Library
+    from ..library import Library
 
 CHECK_EVERY_MONTHS = 6
 REGISTER_FILE = "publications.yml"

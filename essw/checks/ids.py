@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..model import KINDS
+from ..kinds import KINDS
 from ..problems import Problem
 
 if TYPE_CHECKING:
-    from ..sources import Library
+    from ..library import Library
 
 GENERATED_NAMES = frozenset({"index", "tags", "search", "assets", "404", "packs", "sitemap", "library",
                              "about", "new-to-the-role", "school-staff", "parents-and-carers",

@@ -33,11 +33,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from ..kinds import KINDS
+from ..layout import OUTPUT, page_path
 from ..problems import Problem
 from .walk import leaves
 
 if TYPE_CHECKING:
-    from ..sources import Library
+    from ..library import Library
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
@@ -58,8 +60,6 @@ IMAGE_EXPECTED = ("add the image file to the project, under docs/assets/, and gi
 
 def _site_pages(library: "Library") -> tuple[dict[str, Any], set[str]]:
     """Pages the build writes from the sources (path -> entry) and hand-written files, under docs/."""
-    from ..generate import OUTPUT, page_path  # where each item's page goes
-    from ..model import KINDS
 
     generated: dict[str, Any] = {page_path(kind): None for kind in KINDS.values()}
     generated.update({page_path(e.kind, item_id): e for item_id, e in library.entries.items()})
@@ -70,8 +70,6 @@ def _site_pages(library: "Library") -> tuple[dict[str, Any], set[str]]:
 
 def _pages_by_document(library: "Library") -> dict[int, tuple[str, Any]]:
     """The page each valid source document becomes, and its entry (None for the glossary)."""
-    from ..generate import page_path
-    from ..model import KINDS
 
     pages = {id(entry.doc): (page_path(entry.kind, item_id), entry) for item_id, entry in library.entries.items()}
     if library.glossary_doc is not None:
@@ -133,8 +131,7 @@ class _Targets(HTMLParser):
 
 def _targets(text: str, references: dict[str, Any]) -> list[tuple[str, str]]:
     """(kind, url) of everything the field can link or embed, as rendered and as left in its text."""
-    from ..generate import inline, safe_markdown
-    from ..markdown_text import render
+    from ..markdown_text import inline, render, safe_markdown
 
     found: list[tuple[str, str]] = []
     # a field may be shown as a block or on one line, where code and lines can pair differently
@@ -167,8 +164,7 @@ def _shown(url: str) -> str:
 
 
 def check(library: "Library") -> list[Problem]:
-    from ..generate import safe_markdown
-    from ..markdown_text import references_of
+    from ..markdown_text import references_of, safe_markdown
 
     problems: list[Problem] = []
     site: tuple[dict[str, Any], set[str]] | None = None

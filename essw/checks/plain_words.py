@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from ..problems import WARNING, Problem
 
 if TYPE_CHECKING:
-    from ..sources import Library
+    from ..library import Library
 
 ABBREVIATION = re.compile(r"\b(?:[A-Z]{2,}[0-9]*|[A-Z][a-z]?[0-9]+|s\.?[0-9]{2,3}[A-Z]?)(?=s?\b)")
 """Capital-letter abbreviations (DSL, EHCP, TAC), a letter with a number (s47, S17) and 'section' short forms."""

@@ -46,7 +46,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
 
 if TYPE_CHECKING:
-    from ..sources import Library
+    from ..library import Library
 
 ALLOW_FILE = "privacy.yml"
 

@@ -2,47 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
+from ..library import REFERENCE_FIELDS, references
 from ..load import excerpt
-from ..model import KINDS
+from ..kinds import KINDS
 from ..problems import WARNING, Problem, did_you_mean, join_hint
 
 if TYPE_CHECKING:
-    from ..sources import Library
-
-# field name -> the kind it must point at (None: any kind of item)
-_REFERENCE_FIELDS = {
-    "policies": "policy", "related_policies": "policy", "protocols": "policy",
-    "roles": "role", "related_roles": "role",
-    "cases": "case",
-    "terms": "glossary", "related_terms": "glossary", "see_also": "glossary",
-    "item": None,
-}
-
-
-def _walk(value: object, loc: tuple) -> Iterator[tuple[tuple, str, str]]:
-    """Yield (loc, field, id) for every reference found in a source's data."""
-    if isinstance(value, dict):
-        for key, child in value.items():
-            is_ref_list = isinstance(child, list) and all(not isinstance(c, (dict, list)) for c in child)
-            if key in _REFERENCE_FIELDS and (isinstance(child, str) or is_ref_list):
-                refs = child if isinstance(child, list) else [child]
-                for i, ref in enumerate(refs):
-                    if isinstance(ref, str):
-                        yield (loc + (key, i) if isinstance(child, list) else loc + (key,)), key, ref
-            else:
-                yield from _walk(child, loc + (key,))
-    elif isinstance(value, list):
-        for i, child in enumerate(value):
-            yield from _walk(child, loc + (i,))
-
+    from ..library import Library
 
 def check(library: "Library") -> list[Problem]:
     problems: list[Problem] = []
     for doc in library.documents:  # invalid files too, so one run reports everything
-        for loc, field, ref in _walk(doc.data, ()):
-            wanted = _REFERENCE_FIELDS[field]
+        for loc, field, ref in references(doc.data, ()):
+            wanted = REFERENCE_FIELDS[field]
             if ref in library.unchecked_ids:
                 continue  # that file has its own errors; do not report every link to it as well
             if wanted == "glossary":

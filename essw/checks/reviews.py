@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..problems import WARNING, Problem
 
 if TYPE_CHECKING:
-    from ..sources import Library
+    from ..library import Library
 
 
 def today() -> dt.date:

@@ -21,7 +21,7 @@ from ..load import LoadError, read_source
 from ..problems import WARNING, Problem
 
 if TYPE_CHECKING:
-    from ..sources import Library
+    from ..library import Library
 
 CONFIG = "mkdocs.yml"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pages"

@@ -9,7 +9,7 @@ from ..problems import WARNING, Problem, did_you_mean, join_hint
 
 if TYPE_CHECKING:
     from ..model import Workshop
-    from ..sources import Library
+    from ..library import Library
 
 
 def check(library: "Library") -> list[Problem]:
