@@ -40,13 +40,13 @@ class EngineError(Exception):
 
 
 def validate_and_generate(project: Project, *, strict: bool = False, internal: bool = False,
-                          packs: bool = True) -> tuple[Report, dict[str, int]]:
+                          packs: bool = True, keep_packs: bool = False) -> tuple[Report, dict[str, int]]:
     """Load and check every source; write the Markdown only if there are no errors."""
     library, report = load_library(project.root)
     failing = report.errors + (report.warnings if strict else [])
     if failing:
         raise SourceError(sorted(set(report.problems)))
-    counts = generate(library, project.docs_dir, internal=internal, packs=packs)
+    counts = generate(library, project.docs_dir, internal=internal, packs=packs, keep_packs=keep_packs)
     return report, counts
 
 

@@ -66,11 +66,21 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(project: Project, args: argparse.Namespace) -> int:
+    """A live preview: MkDocs serves, and the essw plugin validates and generates at each build (the
+    first, and one after each save). Only a project never generated is generated here first, because
+    mkdocs.yml inherits the generated menu and MkDocs reads it before any plugin runs."""
     from .build import validate_and_generate
+    from .layout import NAV_FILE, OUTPUT
+    from .output import build_lock
+    from .plugin import INTERNAL_ENV
 
-    validate_and_generate(project, internal=args.internal)
+    if not (project.docs_dir / OUTPUT / NAV_FILE).is_file():
+        with build_lock(project):
+            validate_and_generate(project, internal=args.internal, packs=False, keep_packs=True)
+
     command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.dev_addr]
-    return subprocess.call(command, cwd=project.root)
+    env = dict(os.environ, **{INTERNAL_ENV: "1" if args.internal else ""})
+    return subprocess.call(command, cwd=project.root, env=env)
 
 
 def cmd_new(project: Project, args: argparse.Namespace) -> int:

@@ -428,8 +428,11 @@ def _site_name(docs_dir: Path) -> str:
 
 
 def generate(library: Library, docs_dir: Path, *, internal: bool = False,
-             today: dt.date | None = None, packs: bool = True) -> dict[str, int]:
-    """Write the generated part of the docs tree; return counts of written, unchanged, removed."""
+             today: dt.date | None = None, packs: bool = True, keep_packs: bool = False) -> dict[str, int]:
+    """Write the generated part of the docs tree; return counts of written, unchanged, removed.
+
+    Without ``packs`` the pages link no packs; ``keep_packs`` then leaves PDFs made earlier where they
+    are (a live preview skips the packs, and the next full build reuses them)."""
     from .output import check_generated_dir
     from .packs import PackMaker, write_packs
 
@@ -447,6 +450,8 @@ def generate(library: Library, docs_dir: Path, *, internal: bool = False,
         keep, counts["packs"], gen.pack_sizes = write_packs(maker.packs(), out_dir / PACKS)
         counts["written"] += 2 * counts["packs"]  # each pack is a PDF and its content stamp
         counts["unchanged"] += len(keep) - 2 * counts["packs"]
+    elif keep_packs and (out_dir / PACKS).is_dir():
+        keep = {p for p in (out_dir / PACKS).iterdir() if p.is_file()}
     for page in gen.pages():
         wanted[docs_dir / page.path] = page.text
     for asset in sorted(ASSET_FILES.iterdir()):  # the case engine's script and styles

@@ -2,6 +2,15 @@
 
 Everything real happens in the generator, so Zensical (which runs no MkDocs plugins) builds the
 same tree after ``essw generate``. Registered as the ``essw`` plugin through a package entry point.
+Its settings are MkDocs config options, written under the plugin in ``mkdocs.yml``::
+
+    plugins:
+      - essw:
+          enabled: true               # false: build the docs/ tree as it is, without generating
+          internal: false             # true: include items marked 'visibility: internal'
+          packs_while_serving: false  # true: 'mkdocs serve' makes the PDF packs too (slow to start)
+
+The methods are named after the MkDocs events they handle.
 """
 
 from __future__ import annotations
@@ -17,20 +26,36 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from .generate import generate
-from .layout import NAV_FILE, OUTPUT
 from .kinds import KINDS
+from .layout import NAV_FILE, OUTPUT
 from .search import SearchIndexError, index_site
 from .sources import load_library
 
 log = logging.getLogger("mkdocs.plugins.essw")
 
+INTERNAL_ENV = "ESSW_INTERNAL"
+"""Set by 'essw serve --internal' and 'essw build --internal' for the MkDocs they start."""
+
 
 class EsswConfig(Config):
+    enabled = config_options.Type(bool, default=True)
     internal = config_options.Type(bool, default=False)
+    packs_while_serving = config_options.Type(bool, default=False)
 
 
 class EsswPlugin(BasePlugin[EsswConfig]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """MkDocs says which command runs: while serving, the PDF packs wait for 'essw build' (a
+        first page in seconds, not minutes) unless ``packs_while_serving`` asks for them."""
+        self.serving = command == "serve"
+
     def on_config(self, config):
+        if not self.config.enabled:
+            return config
         root = Path(config.config_file_path).parent
         docs_dir = Path(config.docs_dir)
         if not os.environ.get("ESSW_ALREADY_GENERATED"):
@@ -40,8 +65,12 @@ class EsswPlugin(BasePlugin[EsswConfig]):
             if report.errors:
                 lines = "\n".join("  " + p.format() for p in sorted(set(report.errors)))
                 raise PluginError(f"the content sources have {len(report.errors)} problem(s):\n{lines}")
-            internal = self.config.internal or bool(os.environ.get("ESSW_INTERNAL"))
-            generate(library, docs_dir, internal=internal)
+            internal = self.config.internal or bool(os.environ.get(INTERNAL_ENV))
+            packs = not self.serving or self.config.packs_while_serving
+            if not packs:
+                log.info("essw: the PDF packs are not made while serving ('essw build' makes them, or set "
+                         "packs_while_serving: true)")
+            generate(library, docs_dir, internal=internal, packs=packs, keep_packs=self.serving)
         nav_file = docs_dir / OUTPUT / NAV_FILE
         if nav_file.is_file():  # the nav may have changed since mkdocs.yml INHERITed it
             config.nav = yaml.safe_load(nav_file.read_text(encoding="utf-8"))["nav"]
@@ -50,7 +79,7 @@ class EsswPlugin(BasePlugin[EsswConfig]):
     def on_post_build(self, config):
         """Add the search index when MkDocs builds on its own (``essw serve``, plain ``mkdocs build``);
         ``essw build`` adds it itself, after either engine."""
-        if os.environ.get("ESSW_ALREADY_GENERATED"):
+        if not self.config.enabled or os.environ.get("ESSW_ALREADY_GENERATED"):
             return
         try:
             index_site(Path(config.site_dir), replace=True)
@@ -58,9 +87,21 @@ class EsswPlugin(BasePlugin[EsswConfig]):
             raise PluginError(str(error)) from None
 
     def on_serve(self, server, config, builder):
+        """Watch the sources, and the hand-written docs but not the generator's own folder: the
+        generator writes there during each build, and MkDocs would take those writes for an edit
+        and build everything a second time."""
+        if not self.config.enabled:
+            return server
         root = Path(config.config_file_path).parent
         for kind in KINDS.values():
             place = root / kind.folder
             if place.exists():
                 server.watch(str(place))
+        docs_dir = Path(config.docs_dir)
+        if os.path.abspath(docs_dir) in getattr(server, "_watched_paths", {}):
+            server.unwatch(str(docs_dir))
+            server.watch(str(docs_dir), recursive=False)  # top-level pages; new folders show on restart
+            for child in sorted(docs_dir.iterdir()):
+                if child.is_dir() and child.name != OUTPUT:
+                    server.watch(str(child))
         return server

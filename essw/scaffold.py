@@ -12,7 +12,7 @@ import yaml
 
 from .checks.ids import id_problem
 from .load import LoadError, load_file, load_text
-from .kinds import KINDS, SCAFFOLDS
+from .kinds import SCAFFOLDS
 from .project import Project
 
 TEMPLATES = Path(__file__).parent / "templates" / "new"

@@ -31,9 +31,9 @@ def library():
 
 
 def refs(entry) -> set[str]:
-    from essw.checks.references import _walk
+    from essw.library import references
 
-    return {ref for _, _, ref in _walk(entry.doc.data, ())}
+    return {ref for _, _, ref in references(entry.doc.data, ())}
 
 
 def test_the_eight_role_guides_and_ten_protocols_exist(library):
