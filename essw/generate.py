@@ -130,7 +130,7 @@ class Generator:
             lstrip_blocks=True,
         )
         self.env.filters.update(md=safe_markdown, inline=inline, attr=attr, tojson=json.dumps,
-                                published=library.published)
+                                published=library.published, upper_first=lambda s: s[:1].upper() + s[1:])
         self.env.globals.update(
             AUDIENCE_NAMES=AUDIENCE_NAMES, LEVEL_NAMES=LEVEL_NAMES, RATING_NAMES=RATING_NAMES, KINDS=KINDS,
             MATERIAL_NAMES=MATERIAL_NAMES,

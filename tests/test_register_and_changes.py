@@ -233,3 +233,16 @@ def test_source_lists_link_addresses_and_never_double_their_brackets(repo_site):
         assert not re.search(r"(19|20)\d\d\)\)", re.sub(r"<[^>]+>", "", sources)), page.name
         assert not re.search(r"<code>[^<]*(www\.|https?:)", sources), page.name
     assert checked >= 50
+
+
+def test_what_the_law_requires_never_doubles_its_brackets_and_keeps_month_names(repo_site):
+    """A protocol's must/should lines once ended '(Children Act 1989 (section 47))', and the register
+    page wrote 'In force since 1 september 2025' (Jinja's capitalize lowers the rest of the line)."""
+    protocols = sorted((repo_site / "library" / "protocols").glob("*.html"))
+    assert len(protocols) >= 15
+    for page in protocols:
+        text = re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))
+        assert "))" not in text.replace("(section 47(9))", ""), page.name  # a section's own subsection is fine
+    register = re.sub(r"<[^>]+>", "", (repo_site / "library" / "law-and-guidance" / "index.html").read_text(encoding="utf-8"))
+    months = "january february march april may june july august september october november december".split()
+    assert not re.search(r"\b\d{1,2} (" + "|".join(months) + r") \d{4}", register)
