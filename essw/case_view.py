@@ -7,12 +7,10 @@ both read these, so a condition reads the same on screen and on paper.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from .model.case import node_title
-from .model.play import conditions, decisions_left
+from .model.play import conditions, decisions_left, fingerprint
 
 
 def case_data(case: Any) -> dict[str, Any]:
@@ -31,9 +29,7 @@ def case_data(case: Any) -> dict[str, Any]:
         }
     data = {"id": case.id, "title": case.title, "start": case.start, "outcomes": list(case.learning_outcomes),
             "left": decisions_left(case), "nodes": nodes}
-    # The hash covers the whole source, so any edit makes saved progress start again.
-    source = json.dumps(case.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    data["hash"] = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+    data["hash"] = fingerprint(case)[:16]  # any edit makes saved progress start again
     return data
 
 

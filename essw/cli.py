@@ -79,6 +79,8 @@ def cmd_serve(project: Project, args: argparse.Namespace) -> int:
             validate_and_generate(project, internal=args.internal, packs=False, keep_packs=True)
 
     command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.dev_addr]
+    if not args.full:
+        command.append("--dirty")  # after a save, only the pages whose Markdown changed are built again
     env = dict(os.environ, **{INTERNAL_ENV: "1" if args.internal else ""})
     return subprocess.call(command, cwd=project.root, env=env)
 
@@ -150,6 +152,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="live preview that rebuilds when a source changes")
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     s.add_argument("--internal", action="store_true", help="include items marked 'visibility: internal'")
+    s.add_argument("--full", action="store_true",
+                   help="build every page again after each save (slower; menus, lists and search stay current)")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("new", help="write a new, commented source file to fill in")

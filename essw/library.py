@@ -11,17 +11,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .load import Document
-from .kinds import Kind
-from .model import Glossary, Item, Register, Term
+from .kinds import KINDS, Kind
+from .model import Glossary, Item, Register, Term, reference_fields
 
-# field name -> the kind it must point at (None: any kind of item)
-REFERENCE_FIELDS = {
-    "policies": "policy", "related_policies": "policy", "protocols": "policy",
-    "roles": "role", "related_roles": "role",
-    "cases": "case",
-    "terms": "glossary", "related_terms": "glossary", "see_also": "glossary",
-    "item": None,
-}
+REFERENCE_FIELDS = reference_fields(kind.model for kind in KINDS.values())
+"""Field name -> the kind its ids must name (None: any kind of item or a glossary term), read from the
+typed references in the model (PolicyRef, TermRef, ... in essw/model/common.py)."""
 
 
 def references(value: object, loc: tuple) -> Iterator[tuple[tuple, str, str]]:

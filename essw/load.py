@@ -75,6 +75,9 @@ class Document:
     ('2' written in quotes is "'2'"); block text ('|' or '>') is not kept."""
     literal_blocks: dict[Loc, Position] = field(default_factory=dict)
     """Where the first line of each '|' block's text starts: its lines are the file's lines, one for one."""
+    digest: str = ""
+    """A hash of the text it was loaded from (set by sources.py): checks that depend on one file only
+    keep their findings by it, so an unchanged file is not checked again on the next run."""
 
     def value_at(self, loc: Loc) -> Any:
         """The loaded value at a field path, or :data:`MISSING`."""

@@ -47,11 +47,16 @@ class EsswPlugin(BasePlugin[EsswConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.serving = False
+        self.dirty = False
+        self.indexed = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """MkDocs says which command runs: while serving, the PDF packs wait for 'essw build' (a
-        first page in seconds, not minutes) unless ``packs_while_serving`` asks for them."""
+        first page in seconds, not minutes) unless ``packs_while_serving`` asks for them. Defining
+        this event also keeps one plugin for the whole 'serve', so what the checks found in
+        unchanged sources is reused at each rebuild."""
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -81,10 +86,13 @@ class EsswPlugin(BasePlugin[EsswConfig]):
         ``essw build`` adds it itself, after either engine."""
         if not self.config.enabled or os.environ.get("ESSW_ALREADY_GENERATED"):
             return
+        if self.serving and self.dirty and self.indexed:
+            return  # a dirty rebuild rewrites only the changed pages; the first build's index stays
         try:
             index_site(Path(config.site_dir), replace=True)
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
+        self.indexed = True
 
     def on_serve(self, server, config, builder):
         """Watch the sources, and the hand-written docs but not the generator's own folder: the

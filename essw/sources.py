@@ -22,6 +22,7 @@ mistake gives one message.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import stat
@@ -41,6 +42,11 @@ from .problems import Problem, Report
 
 SOURCE_SUFFIXES = (".yml", ".yaml")
 """Compared without regard to capitals: 'x.YML' and 'x.Yaml' are sources too."""
+
+PARSED: dict[tuple[str, str, str], tuple[Document | None, Any, list[Problem]]] = {}
+"""(kind, file, hash of its text) -> what loading and validating that text gave (no document when it
+could not be loaded). The live preview loads every source again on every save; only a changed source
+is parsed and validated again. Kept for the files of the latest run only, so it never grows."""
 
 MAX_FOLDER_DEPTH = 20
 """Folders inside a kind's folder are read this many levels deep; real projects use one or two."""
@@ -194,6 +200,7 @@ def load_library(root: Path) -> tuple[Library, Report]:
             library.entries[item_id] = Entry(kind, item, doc, loc)  # type: ignore[arg-type]
 
     unknown: set[str] = set()  # kinds whose ids could not all be named: references to them are not checked
+    parsed_now: dict[tuple[str, str, str], tuple[Document | None, Any, list[Problem]]] = {}
     for source in source_files(root):
         kind, display = source.kind, source.display
         if source.problem is not None:
@@ -208,18 +215,14 @@ def load_library(root: Path) -> tuple[Library, Report]:
             if not _remember_unread(library, kind, display, ""):
                 unknown.add(kind.name)
             continue
-        try:
-            doc = load_text(text, display)
-        except LoadError as exc:
-            report.add([exc.problem])
+        key = (kind.name, display, hashlib.sha256(text.encode("utf-8")).hexdigest())
+        doc, model, problems = parsed_now[key] = PARSED.get(key) or _parse(kind, display, text, key[2])
+        report.add(problems)
+        if doc is None:
             if not _remember_unread(library, kind, display, text):
                 unknown.add(kind.name)
             continue
         library.documents.append(doc)
-        model, problems = validate_document(doc, kind.model)
-        if problems and isinstance(doc.data, dict):
-            problems = _explain_wrong_kind(doc, kind, problems)
-        report.add(problems)
         if model is None:
             _remember_ids(library, kind, doc)
             continue
@@ -232,10 +235,25 @@ def load_library(root: Path) -> tuple[Library, Report]:
         else:
             register(kind, model, doc, ())
 
+    PARSED.clear()
+    PARSED.update(parsed_now)
     if unknown:
         _forgive_references(library, unknown)
     report.add(run_all(library))
     return library, report
+
+
+def _parse(kind: Kind, display: str, text: str, digest: str) -> tuple[Document | None, Any, list[Problem]]:
+    """Load one source's text and validate it against its kind's model."""
+    try:
+        doc = load_text(text, display)
+    except LoadError as exc:
+        return None, None, [exc.problem]
+    doc.digest = digest
+    model, problems = validate_document(doc, kind.model)
+    if problems and isinstance(doc.data, dict):
+        problems = _explain_wrong_kind(doc, kind, problems)
+    return doc, model, problems
 
 
 def _remember_ids(library: Library, kind: Kind, doc: Document) -> None:

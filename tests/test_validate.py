@@ -143,6 +143,42 @@ def test_bad_id_pattern(project):
     assert "lower-case" in problem.expected
 
 
+def test_a_bad_flag_name_is_explained_as_a_flag_name_at_the_key(project):
+    """The type carries its own words: a flag name is not 'an id with single hyphens', and the
+    mistake is in the key, so the message points at the key, not at the flag's meaning."""
+    project.replace(CASE, "minutes: 10\n", "minutes: 10\nflags:\n  Mum-Agreed: Mum agreed to work with you\n")
+    problem = only(project)
+    assert (problem.path, problem.line, problem.column) == (CASE, project.line_of(CASE, "Mum-Agreed"), 3)
+    assert problem.message == "'Mum-Agreed' is not a valid flag name"
+    assert "underscores" in problem.expected and "hyphens" not in problem.expected
+
+
+def test_a_bad_abbreviation_is_explained_as_an_abbreviation(project):
+    project.replace("glossary.yml", "abbreviation: DSL", "abbreviation: 'DSL!'")
+    problem = only(project)
+    assert problem.message == "'DSL!' is not a usable abbreviation"
+    assert "up to 20 letters" in problem.expected
+
+
+def test_reference_fields_are_read_from_the_typed_model():
+    """The reference check once read a list kept by hand; now each field's type says what it names."""
+    from essw.library import REFERENCE_FIELDS
+    from essw.model import reference_fields
+    from essw.model.common import PolicyRef, Strict
+
+    assert REFERENCE_FIELDS == {"policies": "policy", "related_policies": "policy", "protocols": "policy",
+                                "roles": "role", "related_roles": "role", "cases": "case", "terms": "glossary",
+                                "related_terms": "glossary", "see_also": "glossary", "item": None}
+
+    class Inner(Strict):
+        safeguarding_protocols: list[PolicyRef] = []
+
+    class Outer(Strict):
+        parts: list[Inner] = []
+
+    assert reference_fields([Outer]) == {"safeguarding_protocols": "policy"}
+
+
 def test_not_a_date(project):
     project.replace(WORKSHOP, f"reviewed: {REVIEWED}", "reviewed: 2026-13-45")
     problem = only(project)

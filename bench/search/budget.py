@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import re
 import shutil
 import statistics
 import subprocess
@@ -40,6 +39,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 import compare  # noqa: E402  the counting gzip server and the throttle
+from corpus import copy_project  # noqa: E402  the real project plus copies of its cases
 import run as benchrun  # noqa: E402  machine description, file lists
 
 sys.path.insert(0, str(REPO))
@@ -51,28 +51,6 @@ SECONDS_BUDGET = 1.0
 KEY_DELAY_MS = 200
 SEARCH_FILES = ("/pagefind/", "/search/")
 """What searching costs on top of the page itself: Pagefind's bundle and index, the near-miss words."""
-
-
-def copy_project(root: Path, n_cases: int) -> int:
-    """The repository's project, plus n_cases copies of its real case studies. Returns the case count."""
-    root.mkdir(parents=True)
-    for name in benchrun.PROJECT_FILES + benchrun.SOURCE_DIRS + benchrun.SOURCE_FILES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.exists():
-            shutil.copy2(src, root / name)
-    benchrun.hand_written_docs(REPO / "docs", root / "docs")
-    real = sorted((REPO / "scenarios").glob("*.yml"))
-    for i in range(n_cases):
-        source = real[i % len(real)]
-        text = source.read_text(encoding="utf-8")
-        text, ids = re.subn(r"^id: *(\S+)", lambda m: f"id: {m.group(1)}-copy-{i:04d}", text, count=1, flags=re.M)
-        text, titles = re.subn(r'^title: *"?(.*?)"?$', lambda m: f'title: "{m.group(1)} (copy {i + 1})"', text,
-                               count=1, flags=re.M)
-        assert ids == 1 and titles == 1, source
-        (root / "scenarios" / f"{source.stem}-copy-{i:04d}.yml").write_text(text, encoding="utf-8")
-    return len(real) + n_cases
 
 
 def build(root: Path, site: Path) -> dict:

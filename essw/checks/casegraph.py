@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..model.play import (MAX_STATES, State, choice_conditions, conditions, endings, explore, graph_reach,
-                          is_strong, moves, reverse_reach, watched_inputs)
+from ..model.play import (MAX_STATES, State, choice_conditions, conditions, decisions_left, endings, explore,
+                          graph_reach, is_strong, moves, reverse_reach, watched_inputs)
 from ..problems import WARNING, Problem, did_you_mean, join_hint
 
 if TYPE_CHECKING:
@@ -138,6 +138,7 @@ def check_case(entry: "Entry") -> list[Problem]:
         return problems  # fix the plain graph first; playing it through would repeat the same news
 
     parents, edges, complete = explore(case)
+    decisions_left(case, explored=(parents, edges, complete))  # the page needs it: play the case once
     if not complete:
         problems.append(doc.problem(("nodes",), f"this case has more than {MAX_STATES:,} combinations of node and "
                                                 "flags, so only its plain graph was checked", key=True,
@@ -153,7 +154,8 @@ def check_case(entry: "Entry") -> list[Problem]:
                                                          f"conditions, leaving the learner stuck ({example_path(parents, state)})",
                                         key=True, expected="give it at least one choice that is always shown"))
     # Which states can still reach an ending?
-    good = set(reverse_reach(edges, {s for s in edges if s[0] in endings(case)}))
+    ends = endings(case)
+    good = set(reverse_reach(edges, {s for s in edges if s[0] in ends}))
     trapped: set[str] = set()
     for state in edges:
         name = state[0]
@@ -175,8 +177,21 @@ def check_case(entry: "Entry") -> list[Problem]:
     return problems
 
 
+CHECKED: dict[tuple[str, str], list[Problem]] = {}
+"""(file, hash of its text) -> the problems check_case found: playing a case through is the slowest
+check, and an unchanged case gives the same findings. Kept for the latest run's cases only."""
+
+
 def check(library: "Library") -> list[Problem]:
     problems: list[Problem] = []
+    checked_now: dict[tuple[str, str], list[Problem]] = {}
     for entry in library.of_kind("case"):
-        problems.extend(check_case(entry))
+        key = (entry.doc.path, entry.doc.digest)
+        found = CHECKED.get(key) if entry.doc.digest else None
+        if found is None:
+            found = check_case(entry)
+        checked_now[key] = found
+        problems.extend(found)
+    CHECKED.clear()
+    CHECKED.update(checked_now)
     return problems

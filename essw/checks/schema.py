@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from ..load import EXCERPT, Document, excerpt, plain_value
+from ..model.common import Explained
 from ..problems import Problem, did_you_mean, format_field_path, join_hint
 
 _TYPE_WORDS = {
@@ -109,6 +110,42 @@ def _unwrap(annotation: Any) -> list[Any]:
     return [annotation]
 
 
+def explained_at(model: type[BaseModel], loc: tuple[Any, ...], is_key: bool = False) -> Explained | None:
+    """The author-facing words of the type at a field path (of a mapping's keys, with ``is_key``)."""
+    current: list[Any] = [model]
+    for n, part in enumerate(loc):
+        last = n == len(loc) - 1
+        nxt: list[Any] = []
+        for candidate in current:
+            for typ in _unwrap(candidate):
+                origin = typing.get_origin(typ)
+                if isinstance(typ, type) and issubclass(typ, BaseModel) and isinstance(part, str):
+                    info = typ.model_fields.get(part)
+                    if info is not None:  # pydantic keeps a field's own Annotated extras in its metadata
+                        nxt.append(typing.Annotated[(info.annotation, *info.metadata)] if info.metadata
+                                   else info.annotation)
+                elif origin is list and isinstance(part, int):
+                    nxt.append(typing.get_args(typ)[0])
+                elif origin is dict and isinstance(part, str):
+                    nxt.append(typing.get_args(typ)[0 if last and is_key else 1])
+        current = nxt
+    for candidate in current:
+        for found in _explanations(candidate):
+            return found
+    return None
+
+
+def _explanations(annotation: Any) -> list[Explained]:
+    """Explained markers anywhere in an annotation's Optional/Union/Annotated layers."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        base, *extras = typing.get_args(annotation)
+        return [e for e in extras if isinstance(e, Explained)] + _explanations(base)
+    if origin in (typing.Union, types.UnionType):
+        return [e for arg in typing.get_args(annotation) for e in _explanations(arg)]
+    return []
+
+
 def model_at(model: type[BaseModel], loc: Iterable[Any]) -> type[BaseModel] | None:
     """The model class that describes the mapping at a field path, if there is one."""
     current: list[Any] = [model]
@@ -177,12 +214,11 @@ def error_to_problem(doc: Document, model: type[BaseModel], err: dict[str, Any])
             hint = ""
         return doc.problem(loc, f"{shown} is not one of the allowed values",
                            expected=join_hint(hint, f"expected {words}"))
-    if kind == "string_pattern_mismatch" and field == "abbreviation":
-        return doc.problem(loc, f"{shown} is not a usable abbreviation",
-                           expected="up to 20 letters, digits, spaces, '&', '.', apostrophes or hyphens, e.g. 'DSL'")
     if kind == "string_pattern_mismatch":
-        return doc.problem(loc, f"{shown} is not a valid id",
-                           expected="ids use lower-case letters, digits and single hyphens, e.g. 'consent-protocol'")
+        words = explained_at(model, loc, is_key)
+        if words is not None:  # the type says what it is and how to write one
+            return doc.problem(loc, f"{shown} is not {words.what}", key=is_key, expected=words.expected)
+        return doc.problem(loc, f"{shown} does not have the form this field needs", key=is_key)
     if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
         if kind == "string_too_short":
             return doc.problem(loc, "this text is empty", expected="write some text, or remove the field")

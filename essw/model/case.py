@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Union
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from .common import Id, Item, Line, Strict, Text, exactly
+from .common import Explained, Id, Item, Line, PolicyRef, RoleRef, Strict, TermRef, Text, exactly
 
 Rating = Literal["strong", "acceptable", "risky"]
 RATING_NAMES = {"strong": "Strong practice", "acceptable": "Acceptable", "risky": "Risky"}
@@ -15,7 +15,9 @@ Spectrum = Literal["prevention", "early-intervention", "statutory", "post-statut
 LEVEL_NAMES = {1: "Level 1: universal", 2: "Level 2: early help", 3: "Level 3: child in need", 4: "Level 4: child protection"}
 
 
-FlagName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+FlagName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60),
+                     Explained("a valid flag name", "flag names use lower-case letters, digits and underscores and "
+                                                    "start with a letter, e.g. 'consent_given'")]
 """A flag remembers something the learner did, e.g. ``consent_given``."""
 YES_NO_WORDS = frozenset({"yes", "no", "on", "off", "true", "false"})
 
@@ -72,7 +74,7 @@ class Variant(Strict):
 
 class Debrief(Strict):
     good_practice: Text = Field(description="What good practice looked like in this case.")
-    protocols: list[Id] = Field(default_factory=list, description="Ids of the protocols that applied.")
+    protocols: list[PolicyRef] = Field(default_factory=list, description="Ids of the protocols that applied.")
     questions: list[Text] = Field(min_length=1, description="Questions for supervision or group discussion.")
 
 
@@ -111,9 +113,9 @@ class Case(Item):
     spectrum: Spectrum = Field(description="Where the work sits: prevention, early-intervention, statutory or post-statutory.")
     minutes: int = Field(ge=1, le=240, description="About how long the case takes to play.")
     learning_outcomes: list[Text] = Field(min_length=1, description="What the learner should take away.")
-    related_policies: list[Id] = Field(default_factory=list, description="Ids of related protocols.")
-    related_roles: list[Id] = Field(default_factory=list, description="Ids of related role guides.")
-    related_terms: list[Id] = Field(default_factory=list, description="Ids of related glossary terms.")
+    related_policies: list[PolicyRef] = Field(default_factory=list, description="Ids of related protocols.")
+    related_roles: list[RoleRef] = Field(default_factory=list, description="Ids of related role guides.")
+    related_terms: list[TermRef] = Field(default_factory=list, description="Ids of related glossary terms.")
     flags: dict[FlagName, Line] = Field(default_factory=dict, description="Every flag the case uses, with what it means in words, e.g. consent_given: Mum agreed to work with you.")
     start: Id = Field(description="Name of the first node.")
     nodes: dict[Id, Node] = Field(min_length=2, max_length=MAX_NODES, description=f"The named nodes of the case (2 to {MAX_NODES}).")

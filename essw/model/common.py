@@ -7,13 +7,41 @@ the authors' reference page all come from them.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+@dataclass(frozen=True)
+class Explained:
+    """What an author is told when a value does not have the shape its type asks for. The type
+    carries its own words, so a flag name and an id that break their patterns are each explained
+    in their own terms (essw/checks/schema.py reads this from the field's type)."""
+
+    what: str  # "a valid id": the message says the value is not this
+    expected: str  # how to write one
+
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80),
+               Explained("a valid id", "ids use lower-case letters, digits and single hyphens, e.g. 'consent-protocol'")]
 """A stable identifier: lower-case words joined by hyphens, e.g. ``consent-protocol``."""
+
+
+@dataclass(frozen=True)
+class RefersTo:
+    """Marks an id that names another item: of this kind ('policy', 'glossary' for a term), or of
+    any kind (None). The reference check reads these from the model (essw/library.py)."""
+
+    kind: str | None
+
+
+PolicyRef = Annotated[Id, RefersTo("policy")]
+RoleRef = Annotated[Id, RefersTo("role")]
+CaseRef = Annotated[Id, RefersTo("case")]
+TermRef = Annotated[Id, RefersTo("glossary")]
+AnyRef = Annotated[Id, RefersTo(None)]
+"""Typed references: what a field names decides which ids it may hold."""
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 """Markdown text written by an author."""

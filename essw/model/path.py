@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .common import Id, Item, Line, Strict, Text
+from .common import AnyRef, Item, Line, Strict, Text
 
 
 class PathStep(Strict):
     title: Line = Field(description="What this step is, e.g. 'Learn the consent protocol'.")
-    item: Id | None = Field(None, description="Id of the item to read or play for this step.")
+    item: AnyRef | None = Field(None, description="Id of the item to read or play for this step.")
     why: Text = Field(description="Why this step matters.")
     checklist: list[Line] = Field(default_factory=list, description="Things to be able to do or say afterwards.")
 

@@ -8,6 +8,8 @@ distances, and nothing here knows about files, messages or pages.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import deque
 from typing import TYPE_CHECKING, Any, Hashable, Iterator, TypeVar
 
@@ -169,7 +171,29 @@ def explore(case: "Case", limit: int = MAX_STATES, follow: Any = None
     return parents, edges, True
 
 
-def decisions_left(case: "Case") -> dict[str, int]:
+def fingerprint(case: "Case") -> str:
+    """A hash of everything the case says: any edit changes it (saved progress starts again, and
+    what was worked out from the old case is worked out again)."""
+    source = json.dumps(case.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+_LEFT: dict[str, dict[str, int]] = {}
+MAX_REMEMBERED = 5_000
+
+
+def decisions_left(case: "Case", explored: Any = None) -> dict[str, int]:
+    """:func:`count_decisions_left`, remembered by the case's fingerprint: the checks play each case
+    through already (and pass ``explored``, what they found), so the page does not play it again."""
+    key = fingerprint(case)
+    if key not in _LEFT:
+        if len(_LEFT) >= MAX_REMEMBERED:
+            _LEFT.clear()
+        _LEFT[key] = count_decisions_left(case, explored)
+    return dict(_LEFT[key])
+
+
+def count_decisions_left(case: "Case", explored: Any = None) -> dict[str, int]:
     """For each node, the median number of decisions still to make, over every way through the
     case that passes it (played with the engine's rules, so once-only choices and conditions
     count). The progress line uses it: the fewest decisions to an ending would count the quickest
@@ -177,7 +201,7 @@ def decisions_left(case: "Case") -> dict[str, int]:
 
     A state revisited on the same path (a learner going round a loop) is not counted twice, so
     the ways through are finite. A case too large to play through falls back to the plain graph."""
-    parents, edges, complete = explore(case)
+    parents, edges, complete = explored or explore(case)
     if not complete:
         return fewest_decisions(case)
     start = next(iter(edges))

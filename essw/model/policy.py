@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import Id, Item, Line, Strict, Text
+from .common import CaseRef, Item, Line, PolicyRef, RoleRef, Strict, TermRef, Text
 
 
 class LegalPoint(Strict):
@@ -31,10 +31,10 @@ class Decision(Strict):
 
 
 class Related(Strict):
-    policies: list[Id] = Field(default_factory=list, description="Ids of related protocols.")
-    roles: list[Id] = Field(default_factory=list, description="Ids of role guides.")
-    cases: list[Id] = Field(default_factory=list, description="Ids of case studies.")
-    terms: list[Id] = Field(default_factory=list, description="Ids of glossary terms.")
+    policies: list[PolicyRef] = Field(default_factory=list, description="Ids of related protocols.")
+    roles: list[RoleRef] = Field(default_factory=list, description="Ids of role guides.")
+    cases: list[CaseRef] = Field(default_factory=list, description="Ids of case studies.")
+    terms: list[TermRef] = Field(default_factory=list, description="Ids of glossary terms.")
 
 
 Process = Literal["respond", "consent", "record", "decide", "work-together", "school-policy", "escalate"]
