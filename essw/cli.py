@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -66,23 +65,31 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(project: Project, args: argparse.Namespace) -> int:
-    """A live preview: MkDocs serves, and the essw plugin validates and generates at each build (the
-    first, and one after each save). Only a project never generated is generated here first, because
-    mkdocs.yml inherits the generated menu and MkDocs reads it before any plugin runs."""
+    """A live preview (essw/preview.py): MkDocs' live-reload server on a preview folder kept between
+    runs, where only changed pages are built again; the essw plugin validates and generates at each
+    build. Only a project never generated is generated here first, because mkdocs.yml inherits the
+    generated menu and MkDocs reads it before any plugin runs."""
+    from . import preview
     from .build import validate_and_generate
     from .layout import NAV_FILE, OUTPUT
     from .output import build_lock
     from .plugin import INTERNAL_ENV
 
+    os.environ[INTERNAL_ENV] = "1" if args.internal else ""
     if not (project.docs_dir / OUTPUT / NAV_FILE).is_file():
         with build_lock(project):
             validate_and_generate(project, internal=args.internal, packs=False, keep_packs=True)
+    from mkdocs.exceptions import MkDocsException
 
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.dev_addr]
-    if not args.full:
-        command.append("--dirty")  # after a save, only the pages whose Markdown changed are built again
-    env = dict(os.environ, **{INTERNAL_ENV: "1" if args.internal else ""})
-    return subprocess.call(command, cwd=project.root, env=env)
+    preview.setup_logging()
+    try:
+        preview.serve(project, args.dev_addr, internal=args.internal, full=args.full)
+    except MkDocsException as error:  # the sources or mkdocs.yml have problems: the message says which
+        print(f"essw: the preview could not be built: {error}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as error:  # an address in use, a dev_addr that is not host:port
+        raise UsageError(f"the preview could not start: {error}") from None
+    return 0
 
 
 def cmd_new(project: Project, args: argparse.Namespace) -> int:

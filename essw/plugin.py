@@ -28,7 +28,7 @@ from mkdocs.plugins import BasePlugin
 from .generate import generate
 from .kinds import KINDS
 from .layout import NAV_FILE, OUTPUT
-from .search import SearchIndexError, index_site
+from .search import PAGEFIND_DIR, SearchIndexError, index_site
 from .sources import load_library
 
 log = logging.getLogger("mkdocs.plugins.essw")
@@ -86,8 +86,8 @@ class EsswPlugin(BasePlugin[EsswConfig]):
         ``essw build`` adds it itself, after either engine."""
         if not self.config.enabled or os.environ.get("ESSW_ALREADY_GENERATED"):
             return
-        if self.serving and self.dirty and self.indexed:
-            return  # a dirty rebuild rewrites only the changed pages; the first build's index stays
+        if self.serving and self.dirty and (self.indexed or (Path(config.site_dir) / PAGEFIND_DIR).is_dir()):
+            return  # a dirty build rewrites only the changed pages: the preview keeps the index it has
         try:
             index_site(Path(config.site_dir), replace=True)
         except SearchIndexError as error:

@@ -1,5 +1,6 @@
 """'essw serve', the authors' live preview: it serves what was asked for (internal items with
---internal), it starts without making the PDF packs, and one save makes one rebuild (issue 11)."""
+--internal), it starts without making the PDF packs, one save makes one rebuild, and the preview
+it keeps between runs is essw's own (issue 11)."""
 
 from __future__ import annotations
 
@@ -66,8 +67,9 @@ class Serving:
         return len(re.findall(r"Building documentation", self.text()))
 
     def stop(self) -> None:
-        os.killpg(self.proc.pid, 15)
-        self.proc.wait(timeout=30)
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, 15)
+            self.proc.wait(timeout=30)
         self.handle.close()
 
 
@@ -95,6 +97,10 @@ def test_serve_internal_shows_internal_items_and_the_public_preview_does_not(pro
     status, page = fetch(internal.url(INTERNAL_PAGE))
     assert status == 200, internal.text()
     assert "Zebrafinch" in page
+    internal.stop()
+
+    again = serving(project)  # the preview is kept between runs: the internal page must not stay in it
+    assert fetch(again.url(INTERNAL_PAGE))[0] == 404
 
 
 def test_one_save_makes_one_rebuild_and_reaches_the_page(project, serving):
@@ -104,3 +110,23 @@ def test_one_save_makes_one_rebuild_and_reaches_the_page(project, serving):
     assert wait_for(lambda: "Quokkamarker" in fetch(server.url("library/roles/dsl-role.html"))[1]), server.text()
     time.sleep(4)  # a second build, set off by the generator's own writes, would have started by now
     assert server.builds() == 2, server.text()
+
+
+def test_serve_never_overwrites_a_preview_folder_it_did_not_make(project):
+    project.write(".essw-preview/notes.txt", "an author's own notes")
+    result = project.run("serve", "--dev-addr", f"127.0.0.1:{free_port()}", timeout=60)
+    assert result.returncode == 2, result.output
+    assert ".essw-preview holds files essw did not make" in result.stderr
+    assert project.read(".essw-preview/notes.txt") == "an author's own notes"
+
+
+@pytest.mark.parametrize("generated_before", [False, True])
+def test_serve_reports_bad_sources_without_a_traceback(project, generated_before):
+    """Never generated: essw itself reports the problems. Generated before: the plugin does, inside
+    MkDocs' first build, and essw says the preview could not be built."""
+    if generated_before:
+        assert project.run("generate", "--no-packs").returncode == 0
+    project.replace("roles/dsl-role.yml", "summary: ", "summary: [unclosed ")
+    result = project.run("serve", "--dev-addr", f"127.0.0.1:{free_port()}", timeout=60)
+    assert result.returncode == 1, result.output
+    assert "roles/dsl-role.yml:" in result.output and "Traceback" not in result.output
