@@ -42,7 +42,7 @@ class EngineError(Exception):
 def validate_and_generate(project: Project, *, strict: bool = False, internal: bool = False,
                           packs: bool = True, keep_packs: bool = False) -> tuple[Report, dict[str, int]]:
     """Load and check every source; write the Markdown only if there are no errors."""
-    library, report = load_library(project.root)
+    library, report = load_library(project.root, for_pages=True)
     failing = report.errors + (report.warnings if strict else [])
     if failing:
         raise SourceError(sorted(set(report.problems)))

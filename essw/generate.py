@@ -130,7 +130,8 @@ class Generator:
             lstrip_blocks=True,
         )
         self.env.filters.update(md=safe_markdown, inline=inline, attr=attr, tojson=json.dumps,
-                                published=library.published, upper_first=lambda s: s[:1].upper() + s[1:])
+                                published=library.published, upper_first=lambda s: s[:1].upper() + s[1:],
+                                long_date=long_date)
         self.env.globals.update(
             AUDIENCE_NAMES=AUDIENCE_NAMES, LEVEL_NAMES=LEVEL_NAMES, RATING_NAMES=RATING_NAMES, KINDS=KINDS,
             MATERIAL_NAMES=MATERIAL_NAMES,

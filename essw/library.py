@@ -59,7 +59,8 @@ class Library:
     register: Register | None = None  # publications.yml: what pages cite
     register_doc: Document | None = None
     documents: list[Document] = field(default_factory=list)  # every file that loaded, valid or not
-    unchecked_ids: dict[str, str] = field(default_factory=dict)  # ids in files that failed to load or validate -> kind
+    unchecked_ids: dict[str, str] = field(default_factory=dict)
+    for_pages: bool = False  # pages will be made from it (see sources.load_library)  # ids in files that failed to load or validate -> kind
 
     def of_kind(self, name: str) -> list[Entry]:
         """A kind's entries in reading order: by their ``order`` where the kind has one, then by title."""

@@ -64,7 +64,7 @@ class EsswPlugin(BasePlugin[EsswConfig]):
         root = Path(config.config_file_path).parent
         docs_dir = Path(config.docs_dir)
         if not os.environ.get("ESSW_ALREADY_GENERATED"):
-            library, report = load_library(root)
+            library, report = load_library(root, for_pages=True)
             for warning in report.warnings:
                 log.info("essw: %s", warning.format())
             if report.errors:

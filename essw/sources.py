@@ -175,12 +175,15 @@ def _folder(kind: Kind, root: Path, top: str) -> Iterator[SourceFile]:
     yield from inside(None, top, top, 1)
 
 
-def load_library(root: Path) -> tuple[Library, Report]:
-    """Load and validate every source under ``root``; never raises for bad content."""
+def load_library(root: Path, *, for_pages: bool = False) -> tuple[Library, Report]:
+    """Load and validate every source under ``root``; never raises for bad content.
+
+    ``for_pages``: pages will be generated from it, so the checks keep what the pages also need
+    (each case's decisions left, worked out while the case is played through anyway)."""
     from .checks import run_all  # the cross-file checks need the whole library
 
     root = Path(root)
-    library = Library(root)
+    library = Library(root, for_pages=for_pages)
     report = Report()
     seen: dict[str, tuple[Document, tuple]] = {}
 

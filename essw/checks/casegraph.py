@@ -119,7 +119,7 @@ def example_path(parents: dict[State, tuple[State, str] | None], state: State) -
     return "for example after choosing " + ", then ".join(shown)
 
 
-def check_case(entry: "Entry") -> list[Problem]:
+def check_case(entry: "Entry", for_pages: bool = False) -> list[Problem]:
     case: Case = entry.item  # type: ignore[assignment]
     doc = entry.doc
     problems = _check_structure(entry)
@@ -138,7 +138,8 @@ def check_case(entry: "Entry") -> list[Problem]:
         return problems  # fix the plain graph first; playing it through would repeat the same news
 
     parents, edges, complete = explore(case)
-    decisions_left(case, explored=(parents, edges, complete))  # the page needs it: play the case once
+    if for_pages:  # the page needs it too: play the case through once for both
+        decisions_left(case, explored=(parents, edges, complete))
     if not complete:
         problems.append(doc.problem(("nodes",), f"this case has more than {MAX_STATES:,} combinations of node and "
                                                 "flags, so only its plain graph was checked", key=True,
@@ -189,7 +190,7 @@ def check(library: "Library") -> list[Problem]:
         key = (entry.doc.path, entry.doc.digest)
         found = CHECKED.get(key) if entry.doc.digest else None
         if found is None:
-            found = check_case(entry)
+            found = check_case(entry, library.for_pages)
         checked_now[key] = found
         problems.extend(found)
     CHECKED.clear()
