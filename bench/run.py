@@ -106,16 +106,31 @@ def hand_written_docs(src: Path, dst: Path) -> None:
             shutil.copy2(item, dst / item.name)
 
 
+CORPUS = "synthetic"
+"""'synthetic' (bench/synth.py's Markov text) or 'copies' (copies of the real case studies, bench/corpus.py)."""
+
+
 def make_project(root: Path, n_cases: int, n_policies: int, seed: int) -> dict:
-    root.mkdir(parents=True)
-    for name in PROJECT_FILES + SOURCE_DIRS + SOURCE_FILES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.exists():
-            shutil.copy2(src, root / name)
-    hand_written_docs(REPO / "docs", root / "docs")
-    return synth.write_sources(root, REPO, n_cases, n_policies, seed=seed)
+    if CORPUS == "copies":
+        from corpus import copy_project
+
+        copy_project(root, n_cases)
+        made = {"cases": n_cases, "policies": 0}
+    else:
+        root.mkdir(parents=True)
+        for name in PROJECT_FILES + SOURCE_DIRS + SOURCE_FILES:
+            src = REPO / name
+            if src.is_dir():
+                shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+            elif src.exists():
+                shutil.copy2(src, root / name)
+        hand_written_docs(REPO / "docs", root / "docs")
+        made = synth.write_sources(root, REPO, n_cases, n_policies, seed=seed)
+    # The shipped example contacts make 'essw validate' warn; a benchmark measures the build, not them.
+    config = root / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^  example_contacts: true\n", "", config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    return made
 
 
 def without_essw_plugin(config: str) -> str:
@@ -232,7 +247,8 @@ def measure_site(site: Path, n: int) -> dict:
     size, files = tree_size(site)
     index = site / "search" / "search_index.json"
     raw = index.read_bytes() if index.exists() else b""
-    synthetic = sorted((site / "library" / "case-studies").glob("bench-case-*.html"))
+    pattern = "*-copy-*.html" if CORPUS == "copies" else "bench-case-*.html"
+    synthetic = sorted((site / "library" / "case-studies").glob(pattern))
     step = max(1, len(synthetic) // 12)
     sample = synthetic[::step][:12]
     weight = page_weight(site, sample)
@@ -505,6 +521,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--packs-repeat", type=int, default=1, help="repetitions of the build with packs")
     p.add_argument("--policy-ratio", type=float, default=0.1, help="synthetic protocols per case (default 0.1)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--corpus", choices=["synthetic", "copies"], default="synthetic",
+                   help="N synthetic cases, or N copies of the real case studies (the figures users meet)")
     p.add_argument("--workdir", help="where to make the projects (default: a temporary folder, removed after)")
     p.add_argument("--keep", action="store_true", help="keep the projects after the run")
     p.add_argument("--resume", action="store_true",
@@ -513,6 +531,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--update-readme", action="store_true", help="write the tables into README.md '## Performance'")
     p.add_argument("--from-json", metavar="PATH", help="only print the tables for an earlier run's latest.json")
     args = p.parse_args(argv)
+    global CORPUS
+    CORPUS = args.corpus
 
     if args.from_json:
         table = markdown(json.loads(Path(args.from_json).read_text(encoding="utf-8")))
