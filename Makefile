@@ -50,4 +50,4 @@ test: system-packages $(TSTAMP) chromium
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf site .site-new .site-old .essw-building-* docs/library
+	rm -rf site .site-new .site-old .essw-building-* docs/library .essw-preview
