@@ -193,4 +193,5 @@ def test_text_files_have_ready_compressed_copies(built_site):
         assert gzip.decompress(copy.read_bytes()) == original.read_bytes(), rel
         assert copy.stat().st_size < original.stat().st_size, rel
     assert not list(site.rglob("*.gz.gz"))
+    assert not (site / "search" / "search_index.json.gz").exists(), "no page fetches Material's own index"
     assert not list(site.rglob("*.pf_fragment.gz")) and not list(site.rglob("*.png.gz")), "compressed files twice"
