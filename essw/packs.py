@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from .case_view import describe_when
 from .citing import cited, long_date
-from .kinds import KINDS
+from .kinds import KINDS, PackSpec
 from .markdown_text import EXTENSION_CONFIGS, EXTENSIONS, safe_markdown
 from .model.case import RATING_NAMES, node_title
 from .model.common import AUDIENCE_NAMES
@@ -53,17 +53,23 @@ class Pack:
 
 @dataclass(frozen=True)
 class PackFile:
-    """A pack as a page links it: the file, what it is, and who it is for."""
+    """A pack as a page links it: one of its kind's packs (essw/kinds.py) made for one item."""
 
     filename: str
-    label: str
-    purpose: str
+    spec: PackSpec
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+    @property
+    def purpose(self) -> str:
+        return self.spec.purpose
 
 
 def pack_files(kind: str, item: Any) -> list[PackFile]:
-    """The packs an item has (essw/kinds.py lists each kind's), in the order a trainer needs them; the
-    web pages link them."""
-    return [PackFile(f"{item.id}-{spec.suffix}.pdf", spec.label, spec.purpose)
+    """The packs an item has, in the order a trainer needs them; the web pages link them."""
+    return [PackFile(f"{item.id}-{spec.suffix}.pdf", spec)
             for spec in KINDS[kind].packs if spec.only_if is None or spec.only_if(item)]
 
 
@@ -113,13 +119,11 @@ class PackMaker:
         for name, kind in KINDS.items():
             for entry in self.library.of_kind(name) if kind.packs else []:
                 item = entry.item
-                files = {spec.suffix: PackFile(f"{item.id}-{spec.suffix}.pdf", spec.label, spec.purpose)
-                         for spec in kind.packs if spec.only_if is None or spec.only_if(item)}
+                files = {f.spec.suffix: f for f in pack_files(name, item)}
                 meta, more = _CONTEXT[name](item, files)
-                for spec in kind.packs:
-                    if spec.suffix in files:
-                        out.append(Pack(files[spec.suffix].filename, item.title,
-                                        self._render(spec.template, item, spec.label, meta, files=files, **more)))
+                for f in files.values():
+                    out.append(Pack(f.filename, item.title,
+                                    self._render(f.spec.template, item, f.label, meta, files=files, **more)))
         return out
 
 
