@@ -253,5 +253,7 @@ def test_what_the_law_requires_never_doubles_its_brackets_and_keeps_month_names(
                     assert not words.endswith("))"), (page.name, words)
     assert lines >= 50
     register = re.sub(r"<[^>]+>", "", (repo_site / "library" / "law-and-guidance" / "index.html").read_text(encoding="utf-8"))
+    relied = [line for line in register.splitlines() if line.startswith("Pages that rely on it:")]
+    assert len(relied) >= 50 and not [line for line in relied if "))" in line], "a part in brackets was bracketed again"
     months = "january february march april may june july august september october november december".split()
     assert not re.search(r"\b\d{1,2} (" + "|".join(months) + r") \d{4}", register)
