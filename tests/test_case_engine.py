@@ -533,11 +533,26 @@ def test_nothing_leaves_the_device(context, page, case_url):
 
 # -- accessibility --------------------------------------------------------------------------------------
 
+SCROLL_SETTLED = """() => new Promise(done => {
+    let last = -1, still = 0;
+    const look = () => {
+        still = window.scrollY === last ? still + 1 : 0;
+        last = window.scrollY;
+        if (still >= 10) done(); else requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+})"""
+
+
 def _axe(page, label):
     from axe_playwright_python.sync_playwright import Axe
 
     # Material's header swaps the site name for the page title as the player scrolls a step into view;
-    # colours measured halfway through that fade are not what anyone reads.
+    # colours measured halfway through that fade are not what anyone reads. The swap can start after a
+    # smooth scroll ends, so the scroll must settle first, and fades are switched off so that what axe
+    # measures is the state a reader sees once the page is still.
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+    page.evaluate(SCROLL_SETTLED)
     page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=5000)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     if results.violations_count:
