@@ -37,6 +37,33 @@ INTERNAL_ENV = "ESSW_INTERNAL"
 """Set by 'essw serve --internal' and 'essw build --internal' for the MkDocs they start."""
 
 
+THEME_SEARCH = "material/search"
+THEME_SEARCH_WORK = ("page_context", "post_build")
+"""The events in which Material's search plugin reads every page and writes ``search/search_index.json``."""
+
+
+def skip_theme_search_index(config) -> bool:
+    """Keep Material's search plugin listed but stop it building its index.
+
+    The theme's header shows a search box only while that plugin is listed and enabled, and the
+    site's own box (overrides/partials/search.html) takes its place. The index the plugin builds
+    (it parses every page: about 10 s and 40 MB at 1,000 case studies) is fetched by no page, since
+    the site searches with Pagefind and the folder-copy index (essw/search.py). So its page and
+    end-of-build handlers are taken off MkDocs' event lists; everything else it does stays.
+    Returns whether anything was taken off."""
+    plugin = config.plugins.get(THEME_SEARCH) if hasattr(config.plugins, "get") else None
+    if plugin is None:
+        return False
+    removed = False
+    for event in THEME_SEARCH_WORK:
+        handlers = config.plugins.events.get(event, [])
+        method = getattr(plugin, f"on_{event}", None)
+        if method in handlers:
+            handlers.remove(method)
+            removed = True
+    return removed
+
+
 class EsswConfig(Config):
     enabled = config_options.Type(bool, default=True)
     internal = config_options.Type(bool, default=False)
@@ -61,6 +88,7 @@ class EsswPlugin(BasePlugin[EsswConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return config
+        skip_theme_search_index(config)
         root = Path(config.config_file_path).parent
         docs_dir = Path(config.docs_dir)
         if not os.environ.get("ESSW_ALREADY_GENERATED"):
