@@ -210,3 +210,46 @@ def test_every_real_case_has_a_path_of_only_strong_practice():
     cases = library.of_kind("case")
     assert len(cases) >= 18
     assert [e.item.id for e in cases if strong_path_problem(e) is not None] == []
+
+
+# -- two processes share a long list of cases ------------------------------------------------------
+
+def test_two_processes_find_the_same_problems_and_decisions_left_as_one(tmp_path, monkeypatch):
+    """The repository's cases with a trap added to one: checked in two forked processes (what a large
+    library gets) and in one, the problems, their order and the decisions left the pages read agree."""
+    import shutil
+
+    from essw.checks import casegraph
+    from essw.model import play
+
+    repo = Path(__file__).resolve().parent.parent
+    root = tmp_path / "p"
+    for name in ("scenarios", "policies", "roles", "glossary.yml", "register.yml", "mkdocs.yml"):
+        src = repo / name
+        if src.is_dir():
+            shutil.copytree(src, root / name)
+        elif src.exists():
+            shutil.copy2(src, root / name)
+    trap = root / "scenarios" / "abdi.yml"
+    text = trap.read_text(encoding="utf-8")
+    ending = "  a-plan-that-fits:\n    kind: end\n"
+    assert ending in text
+    loop = ("  a-plan-that-fits:\n    choices:\n      - label: Go round again\n        goto: a-plan-that-fits\n"
+            "        feedback: Round again.\n")
+    trap.write_text(text.replace(ending, loop), encoding="utf-8")  # an ending that became a loop
+    seen = {}
+    for label, threshold in (("two", 1), ("one", 10**9)):
+        casegraph.CHECKED.clear()
+        play.forget_decisions_left()
+        monkeypatch.setattr(casegraph, "PARALLEL_FROM", threshold)
+        # other tests' servers may hold threads in this process; the workers only play cases through
+        monkeypatch.setattr(casegraph.threading, "active_count", lambda: 1)
+        forks = []
+        original = casegraph.multiprocessing.get_context
+        monkeypatch.setattr(casegraph.multiprocessing, "get_context", lambda m: forks.append(m) or original(m))
+        library, report = load_library(root, for_pages=True)
+        seen[label] = ([p.format() for p in report.problems], play.remembered_decisions_left(), forks)
+    assert seen["two"][2] == ["fork"] and seen["one"][2] == []
+    assert seen["two"][0] == seen["one"][0]
+    assert any("abdi.yml" in p and "no way to reach an ending" in p for p in seen["one"][0]), seen["one"][0]
+    assert seen["two"][1] == seen["one"][1] and len(seen["one"][1]) >= 10

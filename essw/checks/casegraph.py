@@ -12,9 +12,13 @@ that leads there. A case too large to play exhaustively is still checked as a pl
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 from typing import TYPE_CHECKING
 
 from ..model.play import (MAX_STATES, State, choice_conditions, conditions, decisions_left, endings, explore,
+                          forget_decisions_left, remember_decisions_left, remembered_decisions_left,
                           graph_reach, is_strong, moves, reverse_reach, watched_inputs)
 from ..problems import WARNING, Problem, did_you_mean, join_hint
 
@@ -182,17 +186,60 @@ CHECKED: dict[tuple[str, str], list[Problem]] = {}
 """(file, hash of its text) -> the problems check_case found: playing a case through is the slowest
 check, and an unchanged case gives the same findings. Kept for the latest run's cases only."""
 
+PARALLEL_FROM = 40
+"""Cases to play through before a second process is worth starting (about 15 ms each, a fork ~50 ms)."""
+
+_TO_CHECK: list["Entry"] = []
+"""The cases a forked worker reads by position (inherited, so nothing large is sent to it)."""
+
 
 def check(library: "Library") -> list[Problem]:
     problems: list[Problem] = []
     checked_now: dict[tuple[str, str], list[Problem]] = {}
+    todo = []
     for entry in library.of_kind("case"):
         key = (entry.doc.path, entry.doc.digest)
         found = CHECKED.get(key) if entry.doc.digest else None
         if found is None:
-            found = check_case(entry, library.for_pages)
+            todo.append(entry)
         checked_now[key] = found
-        problems.extend(found)
+    for entry, found in zip(todo, _check_cases(todo, library.for_pages)):
+        checked_now[(entry.doc.path, entry.doc.digest)] = found
+    for entry in library.of_kind("case"):
+        problems.extend(checked_now[(entry.doc.path, entry.doc.digest)])
     CHECKED.clear()
     CHECKED.update(checked_now)
     return problems
+
+
+def _check_cases(entries: list["Entry"], for_pages: bool) -> list[list[Problem]]:
+    """check_case for each entry, in order; on several cores, two processes share a long list.
+
+    The play-through is pure Python, so threads would not help; a forked process inherits the
+    cases and sends back only the problems and the decisions left the pages need. Forking is
+    safe only without other threads (the live preview has some), so there it stays in one process."""
+    workers = min(2, os.cpu_count() or 1)
+    if (len(entries) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return [check_case(entry, for_pages) for entry in entries]
+    _TO_CHECK[:] = entries
+    try:
+        context = multiprocessing.get_context("fork")
+        halves = [range(0, len(entries), 2), range(1, len(entries), 2)]  # alternate: big cases are spread
+        with context.Pool(workers) as pool:
+            parts = pool.starmap(_check_positions, [(list(h), for_pages) for h in halves])
+    finally:
+        _TO_CHECK.clear()
+    found: list[list[Problem]] = [[] for _ in entries]
+    for half, (results, left) in zip(halves, parts):
+        for position, problems in zip(half, results):
+            found[position] = problems
+        remember_decisions_left(left)
+    return found
+
+
+def _check_positions(positions: list[int], for_pages: bool) -> tuple[list[list[Problem]], dict]:
+    """In a worker: check the cases at these positions; return their problems and decisions left."""
+    forget_decisions_left()  # the parent's, inherited: only what this worker finds goes back
+    results = [check_case(_TO_CHECK[i], for_pages) for i in positions]
+    return results, remembered_decisions_left() if for_pages else {}

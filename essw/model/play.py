@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import deque
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Hashable, Iterator, TypeVar
 
 from .case import Condition
@@ -126,25 +127,60 @@ def start_state(case: "Case", watched_nodes: set[str]) -> State:
     return (case.start, (), frozenset({case.start} & watched_nodes), frozenset())
 
 
-def moves(case: "Case", state: State, watched: tuple[set[str], set[str]]) -> Iterator[tuple[Any, State]]:
-    """The choices on offer in a state and where each leads, by the browser engine's rules."""
+@dataclass(frozen=True)
+class Offer:
+    """One choice as play reads it, worked out once per case rather than at every state."""
+
+    choice: Any
+    key: str                      # "node/index": how a once-only choice is remembered as used
+    goto: str
+    conditions: tuple[Condition, ...]
+    sets: tuple[tuple[str, Any], ...]  # only the flags some condition reads
+    reveals: frozenset[str]       # the node it leads to, if some condition asks whether it was visited
+
+
+Offers = dict[str, tuple[Offer, ...]]
+
+
+def offers(case: "Case", watched: tuple[set[str], set[str]]) -> Offers:
+    """For each node that is not an ending, its choices that lead to a node of the case."""
     watched_flags, watched_nodes = watched
+    table: Offers = {}
+    for name, node in case.nodes.items():
+        if node.kind == "end":
+            table[name] = ()
+            continue
+        table[name] = tuple(
+            Offer(choice, f"{name}/{i}", choice.goto, tuple(conditions(choice.when)),
+                  tuple((k, v) for k, v in choice.set.items() if k in watched_flags),
+                  frozenset({choice.goto} & watched_nodes))
+            for i, choice in enumerate(node.choices) if choice.goto in case.nodes)
+    return table
+
+
+def moves(case: "Case", state: State, watched: tuple[set[str], set[str]],
+          table: Offers | None = None) -> Iterator[tuple[Any, State]]:
+    """The choices on offer in a state and where each leads, by the browser engine's rules.
+    ``table`` is :func:`offers` for the case, when the caller asks for many states."""
     name, flag_items, visited, used = state
-    node = case.nodes[name]
-    if node.kind == "end":
+    offered = (table if table is not None else offers(case, watched))[name]
+    if not offered:
         return
     flags = dict(flag_items)
-    for i, choice in enumerate(node.choices):
-        key = f"{name}/{i}"
-        if (choice.once and key in used) or not holds(choice.when, flags, visited):
+    for offer in offered:
+        if offer.choice.once and offer.key in used:
             continue
-        if choice.goto not in case.nodes:
+        if offer.conditions and not holds(list(offer.conditions), flags, visited):
             continue
-        new_flags = dict(flags)
-        new_flags.update({k: v for k, v in choice.set.items() if k in watched_flags})
-        new_used = used | {key} if choice.once else used
-        new_visited = visited | ({choice.goto} & watched_nodes)
-        yield choice, (choice.goto, tuple(sorted(new_flags.items())), new_visited, new_used)
+        if offer.sets:
+            new_flags = dict(flags)
+            new_flags.update(offer.sets)
+            new_items = tuple(sorted(new_flags.items()))
+        else:
+            new_items = flag_items
+        new_used = used | {offer.key} if offer.choice.once else used
+        new_visited = visited | offer.reveals if offer.reveals else visited
+        yield offer.choice, (offer.goto, new_items, new_visited, new_used)
 
 
 def explore(case: "Case", limit: int = MAX_STATES, follow: Any = None
@@ -152,17 +188,18 @@ def explore(case: "Case", limit: int = MAX_STATES, follow: Any = None
     """Play every way through the case (only the choices ``follow`` accepts, if given).
     Returns parents (for example paths), edges, and completeness."""
     watched = watched_inputs(case)
+    table = offers(case, watched)
     start = start_state(case, watched[1])
     parents: dict[State, tuple[State, str] | None] = {start: None}
     edges: dict[State, list[State]] = {}
     queue = deque([start])
     while queue:
         state = queue.popleft()
-        edges[state] = []
-        for choice, nxt in moves(case, state, watched):
+        edges[state] = targets = []
+        for choice, nxt in moves(case, state, watched, table):
             if follow is not None and not follow(choice):
                 continue
-            edges[state].append(nxt)
+            targets.append(nxt)
             if nxt not in parents:
                 if len(parents) >= limit:
                     return parents, edges, False
@@ -191,6 +228,22 @@ def decisions_left(case: "Case", explored: Any = None) -> dict[str, int]:
             _LEFT.clear()
         _LEFT[key] = count_decisions_left(case, explored)
     return dict(_LEFT[key])
+
+
+def remembered_decisions_left() -> dict[str, dict[str, int]]:
+    """What :func:`decisions_left` has worked out, by fingerprint: a worker process hands it back."""
+    return dict(_LEFT)
+
+
+def forget_decisions_left() -> None:
+    _LEFT.clear()
+
+
+def remember_decisions_left(found: dict[str, dict[str, int]]) -> None:
+    """Keep what a worker process worked out, so the pages do not play those cases through again."""
+    if len(_LEFT) + len(found) > MAX_REMEMBERED:
+        _LEFT.clear()
+    _LEFT.update(found)
 
 
 def count_decisions_left(case: "Case", explored: Any = None) -> dict[str, int]:
