@@ -18,10 +18,11 @@ from pathlib import Path
 
 from .generate import generate
 from .output import WORK_PREFIX, ZENSICAL_CONFIG_PREFIX, build_lock, check_site_dir, recover, swap_in
+from .plugin import COMPRESS_ENV, INTERNAL_ENV, SEARCH_IN_ENGINE_ENV
 from .problems import Report, SourceError
 from .project import Project
 from .publish import write_gzip_copies
-from .search import SearchIndexError, index_site
+from .search import PAGEFIND_DIR, SearchIndexError, index_site
 from .sources import load_library
 
 ENGINES = ("mkdocs", "zensical")
@@ -72,7 +73,8 @@ def build_site(project: Project, *, engine: str = "mkdocs", strict: bool = False
         work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=project.root))
         out_dir = work / "site"
         config = project.config_file
-        env = dict(os.environ, ESSW_ALREADY_GENERATED="1", ESSW_INTERNAL="1" if internal else "")
+        env = dict(os.environ, ESSW_ALREADY_GENERATED="1", **{INTERNAL_ENV: "1" if internal else "",
+                   SEARCH_IN_ENGINE_ENV: "1" if engine == "mkdocs" else "", COMPRESS_ENV: "1"})
         try:
             if engine == "zensical":
                 # Zensical has no --site-dir: a small config that inherits ours points it at the work
@@ -83,10 +85,13 @@ def build_site(project: Project, *, engine: str = "mkdocs", strict: bool = False
                                     capture_output=True, text=True)
             if result.returncode != 0 or not (out_dir / "index.html").is_file():
                 raise EngineError((result.stdout + result.stderr).strip() or f"{engine} build failed")
-            try:  # the same search for both engines, added to the finished pages
-                index_site(out_dir)
-            except SearchIndexError as error:
-                raise EngineError(str(error)) from None
+            # The same search for both engines: the MkDocs plugin adds it as it builds (unless it is
+            # turned off in mkdocs.yml); Zensical runs no plugins, so it is added here.
+            if engine == "zensical" or not (out_dir / PAGEFIND_DIR).is_dir():
+                try:
+                    index_site(out_dir)
+                except SearchIndexError as error:
+                    raise EngineError(str(error)) from None
             write_gzip_copies(out_dir)  # last: the copies include the search files
             swap_in(out_dir, target)
         finally:

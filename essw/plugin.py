@@ -28,13 +28,17 @@ from mkdocs.plugins import BasePlugin
 from .generate import generate
 from .kinds import KINDS
 from .layout import NAV_FILE, OUTPUT
-from .search import PAGEFIND_DIR, SearchIndexError, index_site
+from .search import PAGEFIND_DIR, PageReader, SearchIndexError, index_site
 from .sources import load_library
 
 log = logging.getLogger("mkdocs.plugins.essw")
 
 INTERNAL_ENV = "ESSW_INTERNAL"
 """Set by 'essw serve --internal' and 'essw build --internal' for the MkDocs they start."""
+SEARCH_IN_ENGINE_ENV = "ESSW_SEARCH_IN_ENGINE"
+"""Set by 'essw build' for MkDocs: the plugin adds the search while the pages are written."""
+COMPRESS_ENV = "ESSW_COMPRESS"
+"""Set by 'essw build': each page's ready-compressed copy is written as it is read."""
 
 
 THEME_SEARCH = "material/search"
@@ -76,6 +80,8 @@ class EsswPlugin(BasePlugin[EsswConfig]):
         self.serving = False
         self.dirty = False
         self.indexed = False
+        self.reader: PageReader | None = None
+        self.last_page: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """MkDocs says which command runs: while serving, the PDF packs wait for 'essw build' (a
@@ -109,15 +115,43 @@ class EsswPlugin(BasePlugin[EsswConfig]):
             config.nav = yaml.safe_load(nav_file.read_text(encoding="utf-8"))["nav"]
         return config
 
+    def _indexes_here(self) -> bool:
+        """``essw build`` asks MkDocs to add the search (SEARCH_IN_ENGINE_ENV); Zensical runs no
+        plugins, so there ``essw build`` adds it after the engine."""
+        if not self.config.enabled:
+            return False
+        return not os.environ.get("ESSW_ALREADY_GENERATED") or bool(os.environ.get(SEARCH_IN_ENGINE_ENV))
+
+    def on_pre_build(self, config):
+        """A full build reads its pages for the folder-copy index as they are written, on another core."""
+        self.reader = None
+        if self._indexes_here() and not self.serving:
+            self.reader = PageReader.start(Path(config.site_dir), compress=bool(os.environ.get(COMPRESS_ENV)))
+            self.last_page = None
+
+    def on_post_page(self, output, page, config):
+        if self.reader is not None:
+            if self.last_page is not None:  # MkDocs writes each page after this event: the one before is written
+                self.reader.written(self.last_page)
+            self.last_page = Path(page.file.abs_dest_path)
+        return output
+
+    def on_build_error(self, error, **kwargs):
+        if getattr(self, "reader", None) is not None:
+            self.reader.abandon()
+            self.reader = None
+
     def on_post_build(self, config):
-        """Add the search index when MkDocs builds on its own (``essw serve``, plain ``mkdocs build``);
-        ``essw build`` adds it itself, after either engine."""
-        if not self.config.enabled or os.environ.get("ESSW_ALREADY_GENERATED"):
+        """Add the search index (``essw serve``, ``mkdocs build``, ``essw build`` with MkDocs)."""
+        if not self._indexes_here():
             return
         if self.serving and self.dirty and (self.indexed or (Path(config.site_dir) / PAGEFIND_DIR).is_dir()):
             return  # a dirty build rewrites only the changed pages: the preview keeps the index it has
+        reader, self.reader = self.reader, None
+        if reader is not None and self.last_page is not None:
+            reader.written(self.last_page)
         try:
-            index_site(Path(config.site_dir), replace=True)
+            index_site(Path(config.site_dir), replace=True, reader=reader)
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         self.indexed = True

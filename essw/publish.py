@@ -23,6 +23,16 @@ NOT_FETCHED = ("search/search_index.json",)
 header; the site's search uses Pagefind and its own folder-copy index): no copy is worth making."""
 
 
+def compress_copy(path: Path) -> tuple[int, int]:
+    """Write ``name.gz`` beside one file if that is smaller; return (raw, compressed) bytes, or zeros."""
+    data = path.read_bytes()
+    packed = gzip.compress(data, compresslevel=9, mtime=0)
+    if len(packed) >= len(data):
+        return 0, 0
+    path.with_name(path.name + ".gz").write_bytes(packed)
+    return len(data), len(packed)
+
+
 def write_gzip_copies(site: Path) -> dict[str, int]:
     """Write ``name.gz`` beside each text file where it is smaller. Returns counts for the summary.
 
@@ -34,14 +44,6 @@ def write_gzip_copies(site: Path) -> dict[str, int]:
             if path.is_file() and not path.is_symlink() and path.suffix.lower() in TEXT_SUFFIXES
             and path not in skipped and not path.with_name(path.name + ".gz").exists()]  # MkDocs writes sitemap.xml.gz
 
-    def compress(path: Path) -> tuple[int, int]:
-        data = path.read_bytes()
-        packed = gzip.compress(data, compresslevel=9, mtime=0)
-        if len(packed) >= len(data):
-            return 0, 0
-        path.with_name(path.name + ".gz").write_bytes(packed)
-        return len(data), len(packed)
-
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        sizes = [s for s in pool.map(compress, todo) if s[0]]
+        sizes = [s for s in pool.map(compress_copy, todo) if s[0]]
     return {"files": len(sizes), "raw_bytes": sum(s[0] for s in sizes), "gzip_bytes": sum(s[1] for s in sizes)}

@@ -18,14 +18,16 @@ correct a near miss ("smaking") when a query finds nothing.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 PAGEFIND_DIR = "pagefind"
 OFFLINE_INDEX = "search/essw-offline-index.js"
@@ -46,20 +48,30 @@ class SearchIndexError(Exception):
     """Pagefind failed or is missing; carries its output for the user."""
 
 
-def index_site(site: Path, *, replace: bool = False) -> dict[str, int]:
+def index_site(site: Path, *, replace: bool = False, reader: PageReader | None = None) -> dict[str, int]:
     """Write both indexes into a freshly built site. Returns counts for the build's summary.
 
     ``replace`` (``mkdocs serve --dirty``) first removes a Pagefind bundle an earlier run left there.
+    ``reader`` has read the pages while the engine built them: only its index is still to write.
     """
     if replace and (site / PAGEFIND_DIR / "pagefind-entry.json").is_file():
         shutil.rmtree(site / PAGEFIND_DIR)
-    pagefind = start_pagefind(site)  # a process of its own: it indexes while this one reads the pages
     try:
-        pages = read_pages(site)
-        write_offline_index(site, pages)
+        pagefind = start_pagefind(site)  # a process of its own: it indexes while this one reads the pages
+    except SearchIndexError:
+        if reader is not None:
+            reader.abandon()
+        raise
+    try:
+        if reader is not None:
+            count = reader.finish()
+        else:
+            pages = read_pages(site)
+            write_offline_index(site, pages)
+            count = len(pages)
     finally:
         finish_pagefind(site, pagefind)
-    return {"search pages": len(pages)}
+    return {"search pages": count}
 
 
 def run_pagefind(site: Path) -> None:
@@ -174,24 +186,111 @@ class _BodyReader(HTMLParser):
             self.page.sections[-1].text.append(data)
 
 
+def read_page(site: Path, rel: str) -> PageText | None:
+    """One built page's searchable text, or None for a file that is not a page to search."""
+    if rel.startswith(f"{PAGEFIND_DIR}/") or not rel.endswith(".html"):
+        return None
+    text = (site / rel).read_text(encoding="utf-8", errors="replace")
+    start = text.find("<div data-pagefind-body")
+    if start < 0:
+        return None
+    page = PageText(rel)
+    reader = _BodyReader(page)
+    reader.feed(text[start:])  # the menus before the article are never read
+    reader.close()
+    return page if reader.found else None
+
+
+def in_site_order(rels) -> list[str]:
+    """The order read_pages gives: by folder and name, as the file system's paths sort."""
+    return sorted(rels, key=lambda rel: PurePosixPath(rel).parts)
+
+
 def read_pages(site: Path) -> list[PageText]:
     """Every page with a ``data-pagefind-body`` element, in a stable order."""
-    pages = []
-    for path in sorted(site.rglob("*.html")):
-        rel = path.relative_to(site).as_posix()
-        if rel.startswith(f"{PAGEFIND_DIR}/"):
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        start = text.find("<div data-pagefind-body")
-        if start < 0:
-            continue
-        page = PageText(rel)
-        reader = _BodyReader(page)
-        reader.feed(text[start:])  # the menus before the article are never read
-        reader.close()
-        if reader.found:
-            pages.append(page)
-    return pages
+    rels = in_site_order(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
+    return [page for page in (read_page(site, rel) for rel in rels) if page is not None]
+
+
+class PageReader:
+    """Reads the built pages for the folder-copy index while the site engine is still writing the
+    others, in a process of its own, so the reading runs on a second core instead of after the build.
+
+    The plugin hands it each page once MkDocs has written it (:meth:`written`); :meth:`finish` reads
+    any HTML file it was not handed, writes the folder-copy index and returns the page count. With
+    ``compress`` it also writes each page's ready-compressed copy (essw/publish.py)."""
+
+    @classmethod
+    def start(cls, site: Path, *, compress: bool = False) -> "PageReader | None":
+        """A reader in a forked process, or None where forking is not safe (other threads running,
+        or no fork on this system): then the pages are read after the build, as before. Fork, not
+        spawn: a spawned process imports the caller's main script again, which a script that
+        builds the site without an ``if __name__ == "__main__"`` guard does not survive."""
+        if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        return cls(site, compress=compress)
+
+    def __init__(self, site: Path, *, compress: bool = False):
+        context = multiprocessing.get_context("fork")
+        self.site = Path(site)
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_read_while_building, args=(str(self.site), child, compress),
+                                        name="essw-page-reader", daemon=True)
+        self._process.start()
+        child.close()
+
+    def written(self, path: Path) -> None:
+        self._conn.send(Path(path).relative_to(self.site).as_posix())
+
+    def finish(self) -> int:
+        try:
+            self._conn.send(None)
+            status, value = self._conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            status, value = "error", f"the page reader stopped (exit {self._process.exitcode})"
+        finally:
+            self._process.join(timeout=60)
+            self._conn.close()
+        if status != "ok":
+            raise SearchIndexError(f"the folder-copy search index could not be written: {value}")
+        return value
+
+    def abandon(self) -> None:
+        """A failed build: stop reading, write nothing more."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=10)
+        self._conn.close()
+
+
+def _read_while_building(site_name: str, conn, compress: bool) -> None:
+    from .publish import compress_copy
+
+    site = Path(site_name)
+    pages: dict[str, PageText] = {}
+    seen: set[str] = set()
+
+    def take(rel: str) -> None:
+        seen.add(rel)
+        page = read_page(site, rel)
+        if page is not None:
+            pages[rel] = page
+        if compress:
+            compress_copy(site / rel)
+
+    try:
+        while (rel := conn.recv()) is not None:
+            take(rel)
+        for path in site.rglob("*.html"):  # a page no event named (the theme's 404 page, say)
+            rel = path.relative_to(site).as_posix()
+            if rel not in seen and not rel.startswith(f"{PAGEFIND_DIR}/"):
+                take(rel)
+        write_offline_index(site, [pages[rel] for rel in in_site_order(pages)])
+        conn.send(("ok", len(pages)))
+    except Exception as error:  # reported by the build, which then fails and keeps the old site
+        conn.send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        conn.close()
 
 
 def _clean(text: str) -> str:

@@ -166,12 +166,15 @@ def test_zensical_builds_the_same_tree(project):
 
 
 def test_a_failed_search_index_keeps_the_previous_site(project, cli, monkeypatch):
-    """Pagefind runs after the site engine; if it fails, the build fails like the engine would."""
+    """Pagefind runs as the site engine finishes; if it fails, the build fails like the engine would."""
     first = project.run("build", "--no-packs")
     assert first.returncode == 0, first.output
     site = project.path("site")
     before = tree_hashes(site)
-    monkeypatch.setattr("essw.search.PAGEFIND", [sys.executable, "-c", "print('index chunk broken'); raise SystemExit(3)"])
+    broken = project.root.parent / "broken-pagefind"  # what Pagefind's own launcher runs (PAGEFIND_BINARY_PATH)
+    broken.write_text("#!/bin/sh\necho 'index chunk broken'\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
     result = cli(project, "build", "--no-packs")
     assert result.returncode == 1
     assert "previous site/ is unchanged" in result.stderr
@@ -196,3 +199,33 @@ def test_text_files_have_ready_compressed_copies(built_site):
     # Material's search plugin stays listed for the header but builds no index: no page would fetch it
     assert not (site / "search" / "search_index.json").exists() and not (site / "search" / "search_index.js").exists()
     assert not list(site.rglob("*.pf_fragment.gz")) and not list(site.rglob("*.png.gz")), "compressed files twice"
+
+
+def test_the_index_read_while_building_is_the_one_read_after(built_site):
+    """The plugin reads each page for the folder-copy index as MkDocs writes it (another process);
+    reading the finished site afterwards gives exactly the same documents, in the same order."""
+    from essw.search import offline_documents, read_pages
+
+    site = built_site.path("site")
+    after = offline_documents(read_pages(site))
+    assert len(after) >= 10
+    assert offline_index(site) == after
+
+
+def test_a_script_without_a_main_guard_can_build_the_site(project, tmp_path):
+    """The plugin reads pages in a second process while MkDocs builds. A spawned process would run
+    the caller's script again (and fail where it has no 'if __name__ == "__main__"'); a forked one
+    does not, so a team's own build script works and gets the same search."""
+    assert project.run("generate").returncode == 0
+    script = tmp_path / "build_site.py"
+    script.write_text("import sys\nfrom mkdocs.__main__ import cli\n"
+                      f"sys.argv = ['mkdocs', 'build', '--strict', '--site-dir', {str(tmp_path / 'out')!r}]\n"
+                      "cli()\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], cwd=project.root, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    out = tmp_path / "out"
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert [doc["url"] for doc in offline_index(out) if DISTINCTIVE in indexed_text(doc)] == [
+        "library/protocols/consent-protocol.html"]
