@@ -287,8 +287,13 @@ def _read_while_building(site_name: str, conn, compress: bool) -> None:
                 take(rel)
         write_offline_index(site, [pages[rel] for rel in in_site_order(pages)])
         conn.send(("ok", len(pages)))
+    except EOFError:  # the build stopped (killed, or failed elsewhere): nothing to report to
+        pass
     except Exception as error:  # reported by the build, which then fails and keeps the old site
-        conn.send(("error", f"{type(error).__name__}: {error}"))
+        try:
+            conn.send(("error", f"{type(error).__name__}: {error}"))
+        except OSError:
+            pass
     finally:
         conn.close()
 

@@ -229,3 +229,26 @@ def test_a_script_without_a_main_guard_can_build_the_site(project, tmp_path):
     assert (out / "pagefind" / "pagefind.js").is_file()
     assert [doc["url"] for doc in offline_index(out) if DISTINCTIVE in indexed_text(doc)] == [
         "library/protocols/consent-protocol.html"]
+
+
+def test_the_page_reader_reports_what_went_wrong_in_its_process(tmp_path):
+    """A page the reader cannot read fails the build with a message naming it, not a hang or a
+    traceback; the pages it could read are never half-written into an index."""
+    from essw.search import OFFLINE_INDEX, PageReader, SearchIndexError
+
+    site = tmp_path / "site"
+    site.mkdir()
+    words = " ".join(["Words that repeat, so the compressed copy is smaller."] * 20)
+    (site / "ok.html").write_text(f'<div data-pagefind-body><h1>Fine</h1><p>{words}</p></div>', encoding="utf-8")
+    reader = PageReader(site)
+    reader.written(site / "ok.html")
+    reader.written(site / "gone.html")
+    with pytest.raises(SearchIndexError, match="could not be written: FileNotFoundError.*gone.html"):
+        reader.finish()
+    assert not (site / OFFLINE_INDEX).exists()
+
+    reader = PageReader(site, compress=True)
+    reader.written(site / "ok.html")
+    assert reader.finish() == 1
+    assert [doc["title"] for doc in offline_index(site)] == ["Fine"]
+    assert (site / "ok.html.gz").is_file()
