@@ -434,7 +434,7 @@ def verdicts(rows: list[dict], engine: dict) -> list[tuple[str, str, bool | None
                 f"{kb(pg['total_gz'])} KB at N={worst['n']:,}", pg["total_gz"] <= TARGETS["page_kb"] * 1024))
     worst = max(rows, key=lambda r: r["output"]["page"]["median"]["total_raw"])
     pg = worst["output"]["page"]["median"]
-    out.append((f"the same, uncompressed (opened from a folder, or a server without gzip)",
+    out.append(("the same, uncompressed (opened from a folder, or a server without gzip)",
                 f"{kb(pg['total_raw'])} KB at N={worst['n']:,}", pg["total_raw"] <= TARGETS["page_kb"] * 1024))
     out.append((f"case engine script <= {TARGETS['engine_gz_kb']} KB gzip", f"{kb(engine['gz'])} KB",
                 engine["gz"] <= TARGETS["engine_gz_kb"] * 1024))

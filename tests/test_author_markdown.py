@@ -17,13 +17,12 @@ import struct
 import threading
 import zlib
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
 
-from conftest import CASE, REPO, Project, SiteServer, indexed_text, make_project, offline_index
+from conftest import REPO, Project, SiteServer, indexed_text, make_project, offline_index
 from test_injection import DOM_CHECK, MARKER, TEMPLATE_MARK, Watch, dangerous_in_html, write_hostile_project
 
 CASE_FILE = "scenarios/first-day.yml"

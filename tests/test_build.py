@@ -3,7 +3,6 @@ and the same tree from plain MkDocs and from Zensical."""
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys

@@ -9,7 +9,6 @@ Then Restart, the CPD record and axe.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 import yaml

@@ -3,7 +3,6 @@ strictly with MkDocs and with Zensical, with the pages and navigation readers ex
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 

@@ -6,7 +6,6 @@ any other field, and end up in the built search index.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
