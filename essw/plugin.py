@@ -137,7 +137,7 @@ class EsswPlugin(BasePlugin[EsswConfig]):
         return output
 
     def on_build_error(self, error, **kwargs):
-        if getattr(self, "reader", None) is not None:
+        if self.reader is not None:
             self.reader.abandon()
             self.reader = None
 
