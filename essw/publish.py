@@ -19,8 +19,9 @@ TEXT_SUFFIXES = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".txt"
 
 
 NOT_FETCHED = ("search/search_index.json",)
-"""Files no page fetches (Material's own search index, written by its search plugin for the theme's
-header; the site's search uses Pagefind and its own folder-copy index): no copy is worth making."""
+"""Material's own search index, which no page fetches (the site searches with Pagefind and its own
+folder-copy index). The essw plugin stops it being written (essw/plugin.py); this covers a build
+with the plugin turned off: no copy is worth making."""
 
 
 def compress_copy(path: Path) -> tuple[int, int]:

@@ -23,11 +23,12 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
+
+from .forking import can_fork
 
 PAGEFIND_DIR = "pagefind"
 OFFLINE_INDEX = "search/essw-offline-index.js"
@@ -222,11 +223,9 @@ class PageReader:
 
     @classmethod
     def start(cls, site: Path, *, compress: bool = False) -> "PageReader | None":
-        """A reader in a forked process, or None where forking is not safe (other threads running,
-        or no fork on this system): then the pages are read after the build, as before. Fork, not
-        spawn: a spawned process imports the caller's main script again, which a script that
-        builds the site without an ``if __name__ == "__main__"`` guard does not survive."""
-        if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        """A reader in a forked process, or None where forking is not safe (essw/forking.py):
+        then the pages are read after the build, as before."""
+        if not can_fork():
             return None
         return cls(site, compress=compress)
 
@@ -246,7 +245,7 @@ class PageReader:
         try:
             self._conn.send(None)
             status, value = self._conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):  # the process ended without an answer
             status, value = "error", f"the page reader stopped (exit {self._process.exitcode})"
         finally:
             self._process.join(timeout=60)

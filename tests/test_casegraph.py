@@ -243,7 +243,7 @@ def test_two_processes_find_the_same_problems_and_decisions_left_as_one(tmp_path
         play.forget_decisions_left()
         monkeypatch.setattr(casegraph, "PARALLEL_FROM", threshold)
         # other tests' servers may hold threads in this process; the workers only play cases through
-        monkeypatch.setattr(casegraph.threading, "active_count", lambda: 1)
+        monkeypatch.setattr("essw.forking.threading.active_count", lambda: 1)
         forks = []
         original = casegraph.multiprocessing.get_context
         monkeypatch.setattr(casegraph.multiprocessing, "get_context", lambda m: forks.append(m) or original(m))

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 from typing import TYPE_CHECKING
 
 from ..model.play import (MAX_STATES, State, choice_conditions, conditions, decisions_left, endings, explore,
                           forget_decisions_left, remember_decisions_left, remembered_decisions_left,
                           graph_reach, is_strong, moves, reverse_reach, watched_inputs)
+from ..forking import can_fork
 from ..problems import WARNING, Problem, did_you_mean, join_hint
 
 if TYPE_CHECKING:
@@ -216,11 +216,9 @@ def _check_cases(entries: list["Entry"], for_pages: bool) -> list[list[Problem]]
     """check_case for each entry, in order; on several cores, two processes share a long list.
 
     The play-through is pure Python, so threads would not help; a forked process inherits the
-    cases and sends back only the problems and the decisions left the pages need. Forking is
-    safe only without other threads (the live preview has some), so there it stays in one process."""
+    cases and sends back only the problems and the decisions left the pages need (essw/forking.py)."""
     workers = min(2, os.cpu_count() or 1)
-    if (len(entries) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if len(entries) < PARALLEL_FROM or workers < 2 or not can_fork():
         return [check_case(entry, for_pages) for entry in entries]
     _TO_CHECK[:] = entries
     try:
